@@ -1,0 +1,40 @@
+# Quick start: `make run` (install + serve with the bundled corpus) and `make test` (install
+# everything the tests need + lint + the whole suite). Both work on a fresh Linux machine with
+# Python 3.11+.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install install-test system-deps lint test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip >/dev/null
+
+install: $(BIN)/python
+	$(BIN)/pip install -e .
+
+run: install
+	$(BIN)/policygraph serve --host $(HOST) --port $(PORT)
+
+# Debian packages the browser tests need (Chromium and a CJK font); needs root or sudo.
+system-deps:
+	./scripts/system-deps.sh
+
+install-test: $(BIN)/python system-deps
+	$(BIN)/pip install -e '.[test]'
+
+lint:
+	$(BIN)/ruff check app graph loaders queries tests benchmarks
+	$(BIN)/mypy
+
+test: install-test lint
+	$(BIN)/python -m pytest
+
+bench: install-test
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,87 @@
+"""The web app: FastAPI, with the graph service created in the lifespan and injected where needed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import strawberry
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from strawberry.fastapi import GraphQLRouter
+
+from app.service import GraphService
+from app.settings import Settings
+
+log = logging.getLogger("policygraph")
+
+
+def health_payload(svc: GraphService) -> dict[str, Any]:
+    gen = None
+    status = "ok"
+    reason = None
+    try:
+        info = svc.store.generation()
+        gen = info.generation if info else None
+        if info is None:
+            status, reason = "loading", "no graph has been loaded yet"
+    except Exception as exc:  # the store is unreachable: degraded, with the reason
+        status, reason = "degraded", str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    last = svc.last_load
+    if last is not None and not last.ok and status == "ok":
+        reason = f"last load failed: {last.error}; serving the previous graph"
+    return {
+        "status": status,
+        "reason": reason,
+        "store": svc.store.name,
+        "generation": gen,
+        "last_load": None
+        if last is None
+        else {"ok": last.ok, "finished": last.finished, "error": last.error, "warnings": len(last.warnings)},
+    }
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Service health: ok, loading or degraded.")
+    def health(self, info: strawberry.Info) -> str:
+        svc: GraphService = info.context["service"]
+        return str(health_payload(svc)["status"])
+
+
+def create_app(settings: Settings | None = None, service: GraphService | None = None) -> FastAPI:
+    settings = settings or Settings()
+    svc = service or GraphService(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if svc.store.generation() is None or svc.settings.store_name == "embedded":
+            report = await run_in_threadpool(svc.reload)
+            if not report.ok:
+                log.error("initial load failed: %s", report.error)
+        yield
+        svc.store.close()
+
+    app = FastAPI(title="policygraph", lifespan=lifespan)
+    app.state.service = svc
+
+    @app.exception_handler(Exception)
+    async def no_stack_traces(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s", request.url.path)
+        return JSONResponse({"error": "internal error", "detail": type(exc).__name__}, status_code=500)
+
+    @app.get("/health")
+    def health() -> JSONResponse:
+        payload = health_payload(svc)
+        return JSONResponse(payload, status_code=200 if payload["status"] == "ok" else 503)
+
+    schema = strawberry.Schema(query=Query)
+
+    async def context_getter() -> dict[str, Any]:
+        return {"service": svc}
+
+    app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")
+    return app

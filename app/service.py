@@ -1,0 +1,79 @@
+"""The graph service: one store, the load that fills it, and the report of the last load.
+
+Used by the command line and the web app alike. A load builds the complete batch first and only
+then replaces the served graph, so a broken document never replaces a good graph.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.settings import Settings
+from app.stores import make_store
+from graph.model import GraphBatch, LoadWarning
+from graph.store import GenerationInfo, GraphStore
+from loaders.pipeline import ProgressFn, load_corpus
+
+
+@dataclass
+class LoadReport:
+    ok: bool
+    corpus: str
+    started: str
+    finished: str
+    generation: str | None = None
+    nodes: int = 0
+    edges: int = 0
+    error: str | None = None
+    warnings: list[LoadWarning] = field(default_factory=list)
+
+
+class GraphService:
+    def __init__(self, settings: Settings, store: GraphStore | None = None) -> None:
+        self.settings = settings
+        self.store = store or make_store(settings)
+        self.last_load: LoadReport | None = None
+        self._load_lock = threading.Lock()
+
+    def build(self, corpus: Path | None = None, progress: ProgressFn | None = None) -> GraphBatch:
+        return load_corpus(corpus or self.settings.corpus, progress=progress)
+
+    def reload(self, corpus: Path | None = None, progress: ProgressFn | None = None) -> LoadReport:
+        """Build from the corpus and replace the served graph; on any error keep the old one."""
+        corpus = corpus or self.settings.corpus
+        started = _now()
+        with self._load_lock:
+            try:
+                batch = self.build(corpus, progress)
+                if progress:
+                    progress(f"write {len(batch.nodes)} nodes to the {self.store.name} store")
+                info: GenerationInfo = self.store.replace(batch)
+            except Exception as exc:  # reported to the user as one line; the old graph stays
+                report = LoadReport(False, str(corpus), started, _now(), error=_one_line(exc))
+                self.last_load = report
+                return report
+            report = LoadReport(
+                True,
+                str(corpus),
+                started,
+                _now(),
+                info.generation,
+                info.nodes,
+                info.edges,
+                warnings=batch.warnings,
+            )
+            self.last_load = report
+            return report
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    msg = text[0] if text else type(exc).__name__
+    return msg if not isinstance(exc, (KeyError,)) else msg.strip("'\"")

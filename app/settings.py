@@ -1,0 +1,33 @@
+"""Configuration: flags or POLICYGRAPH_* environment variables (flags win)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from loaders.corpus import DEFAULT_CORPUS
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POLICYGRAPH_", extra="ignore")
+
+    corpus: Path = DEFAULT_CORPUS
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Neo4j: set the URI to use it instead of the embedded store.
+    neo4j_uri: str | None = None
+    neo4j_user: str | None = None
+    neo4j_password: str | None = None
+    neo4j_database: str | None = None
+    # Admin token for the reload mutation (disabled when unset).
+    admin_token: str | None = None
+    cors_origins: list[str] = []
+    # Integrity checks on a schedule: seconds between runs (0 = off) or a cron expression.
+    check_interval_seconds: int = 0
+    check_cron: str | None = None
+    history_db: Path | None = None
+
+    @property
+    def store_name(self) -> str:
+        return "neo4j" if self.neo4j_uri else "embedded"

@@ -1,0 +1,264 @@
+"""Embedded store: the whole graph in memory as a networkx MultiDiGraph (the default store).
+
+A reload builds a complete new snapshot, then swaps one reference: readers hold the snapshot they
+started with, so they never see half a graph, and a failed build leaves the old snapshot served.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import networkx as nx
+
+from graph.ids import generation_id
+from graph.model import (
+    RESPONSIBILITY_TYPES,
+    DocumentMeta,
+    Edge,
+    EdgeType,
+    GraphBatch,
+    Node,
+    NodeKind,
+)
+from graph.store import GenerationInfo, GraphStore, Ranked, Responsibility, Role
+
+
+def doc_order(node: Node) -> tuple[str, int, str]:
+    return (node.document, node.order, node.id)
+
+
+@dataclass
+class _Snapshot:
+    info: GenerationInfo
+    documents: list[DocumentMeta]
+    g: nx.MultiDiGraph
+    nodes: dict[str, Node]
+    # Hierarchy indexes, built once per load (reads stay O(answer)).
+    parent: dict[str, str] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+    # node id -> its own responsibility edges
+    assigned: dict[str, list[Edge]] = field(default_factory=dict)
+
+
+def _build(batch: GraphBatch) -> _Snapshot:
+    g: nx.MultiDiGraph = nx.MultiDiGraph()
+    nodes: dict[str, Node] = {}
+    for n in batch.nodes:
+        if n.id in nodes:
+            raise ValueError(f"duplicate node id {n.id!r}")
+        nodes[n.id] = n
+        g.add_node(n.id)
+    parent: dict[str, str] = {}
+    children: dict[str, list[str]] = {}
+    assigned: dict[str, list[Edge]] = {}
+    for e in batch.edges:
+        for end in (e.source, e.target):
+            if end not in nodes:
+                raise ValueError(f"edge {e.type} {e.source} -> {e.target}: unknown node {end!r}")
+        g.add_edge(e.source, e.target, key=e.type.value, edge=e)
+        if e.type is EdgeType.CONTAINS:
+            if e.target in parent:
+                raise ValueError(f"node {e.target!r} has two parents")
+            parent[e.target] = e.source
+            children.setdefault(e.source, []).append(e.target)
+        elif e.type in RESPONSIBILITY_TYPES:
+            assigned.setdefault(e.target, []).append(e)
+    for kids in children.values():
+        kids.sort(key=lambda i: doc_order(nodes[i]))
+    info = GenerationInfo(
+        generation=generation_id(batch),
+        loaded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        nodes=len(nodes),
+        edges=len(batch.edges),
+    )
+    return _Snapshot(info, list(batch.documents), g, nodes, parent, children, assigned)
+
+
+def _role(e: Edge) -> Role:
+    return Role.LEAD if e.type is EdgeType.LEADS else Role.CO
+
+
+class EmbeddedStore(GraphStore):
+    name = "embedded"
+
+    def __init__(self) -> None:
+        self._snap: _Snapshot | None = None
+        self._write_lock = threading.Lock()
+
+    # --- writes -------------------------------------------------------------------------------
+    def replace(self, batch: GraphBatch) -> GenerationInfo:
+        with self._write_lock:
+            snap = _build(batch)  # raises before the swap: the old snapshot stays served
+            self._snap = snap
+            return snap.info
+
+    # --- reads --------------------------------------------------------------------------------
+    def _s(self) -> _Snapshot:
+        snap = self._snap
+        if snap is None:
+            return _build(GraphBatch())
+        return snap
+
+    def generation(self) -> GenerationInfo | None:
+        return self._snap.info if self._snap else None
+
+    def documents(self) -> list[DocumentMeta]:
+        return list(self._s().documents)
+
+    def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
+        nodes = self._s().nodes
+        return [nodes.get(i) for i in ids]
+
+    def nodes(self, kinds: Iterable[NodeKind] | None = None, document: str | None = None) -> list[Node]:
+        kindset = set(kinds) if kinds is not None else None
+        out = [
+            n
+            for n in self._s().nodes.values()
+            if (kindset is None or n.kind in kindset) and (document is None or n.document == document)
+        ]
+        return sorted(out, key=doc_order)
+
+    def edges(
+        self,
+        source: str | None = None,
+        target: str | None = None,
+        types: Iterable[EdgeType] | None = None,
+    ) -> list[Edge]:
+        s = self._s()
+        typeset = {EdgeType(t) for t in types} if types is not None else None
+        if source is not None:
+            if source not in s.nodes:
+                return []
+            raw = s.g.out_edges(source, data="edge")
+        elif target is not None:
+            if target not in s.nodes:
+                return []
+            raw = s.g.in_edges(target, data="edge")
+        else:
+            raw = s.g.edges(data="edge")
+        out = [
+            e
+            for _, _, e in raw
+            if (typeset is None or e.type in typeset)
+            and (target is None or e.target == target)
+            and (source is None or e.source == source)
+        ]
+        return sorted(out, key=lambda e: e.key)
+
+    def children(self, node_id: str) -> list[Node]:
+        s = self._s()
+        return [s.nodes[c] for c in s.children.get(node_id, [])]
+
+    def parent(self, node_id: str) -> Node | None:
+        s = self._s()
+        p = s.parent.get(node_id)
+        return s.nodes[p] if p is not None else None
+
+    def ancestors(self, node_id: str, max_depth: int | None = None) -> list[Ranked]:
+        s = self._s()
+        out: list[Ranked] = []
+        cur = node_id
+        depth = 0
+        seen = {node_id}
+        while cur in s.parent and (max_depth is None or depth < max_depth):
+            p = s.parent[cur]
+            if p in seen:  # a cycle would otherwise loop forever; integrity checks report it
+                break
+            seen.add(p)
+            depth += 1
+            out.append(Ranked(s.nodes[p], depth, s.parent.get(p)))
+            cur = p
+        return out
+
+    def descendants(self, node_id: str, max_depth: int | None = None) -> list[Ranked]:
+        s = self._s()
+        out: list[Ranked] = []
+        frontier = [node_id]
+        seen = {node_id}
+        depth = 0
+        while frontier and (max_depth is None or depth < max_depth):
+            depth += 1
+            nxt: list[str] = []
+            level: list[Ranked] = []
+            for pid in frontier:
+                for c in s.children.get(pid, []):
+                    if c in seen:
+                        continue
+                    seen.add(c)
+                    nxt.append(c)
+                    level.append(Ranked(s.nodes[c], depth, pid))
+            level.sort(key=lambda r: doc_order(r.node))
+            out.extend(level)
+            frontier = nxt
+        return out
+
+    def _unit_ids(self, s: _Snapshot, agency_id: str) -> list[str]:
+        ids = [agency_id]
+        stack = [agency_id]
+        while stack:
+            cur = stack.pop()
+            for _, child, key in s.g.out_edges(cur, keys=True):
+                if key == EdgeType.HAS_UNIT.value and child not in ids:
+                    ids.append(child)
+                    stack.append(child)
+        return ids
+
+    def responsibilities(self, agency_id: str, include_units: bool = False) -> list[Responsibility]:
+        s = self._s()
+        if agency_id not in s.nodes:
+            return []
+        agencies = self._unit_ids(s, agency_id) if include_units else [agency_id]
+        explicit: list[Responsibility] = []
+        inherited: list[Responsibility] = []
+        for aid in agencies:
+            agency = s.nodes[aid]
+            for _, tgt, key, e in s.g.out_edges(aid, keys=True, data="edge"):
+                if key not in (EdgeType.LEADS.value, EdgeType.CO_ORGANIZES.value):
+                    continue
+                node = s.nodes[tgt]
+                explicit.append(Responsibility(agency, node, _role(e), True, tgt, e))
+                # Inherit down to descendants that carry no assignment of their own.
+                stack = list(s.children.get(tgt, []))
+                while stack:
+                    c = stack.pop()
+                    if c in s.assigned:
+                        continue
+                    inherited.append(Responsibility(agency, s.nodes[c], _role(e), False, tgt, e))
+                    stack.extend(s.children.get(c, []))
+        key = lambda r: (*doc_order(r.node), r.role.value, r.agency.id)  # noqa: E731
+        return sorted(explicit, key=key) + sorted(inherited, key=key)
+
+    def responsible_for(self, node_id: str) -> list[Responsibility]:
+        s = self._s()
+        if node_id not in s.nodes:
+            return []
+        node = s.nodes[node_id]
+        cur: str | None = node_id
+        seen: set[str] = set()
+        while cur is not None and cur not in seen:
+            seen.add(cur)
+            own = s.assigned.get(cur)
+            if own:
+                out = [Responsibility(s.nodes[e.source], node, _role(e), cur == node_id, cur, e) for e in own]
+                return sorted(out, key=lambda r: (r.role is not Role.LEAD, r.agency.id))
+            cur = s.parent.get(cur)
+        return []
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        s = self._s()
+        by_kind: dict[str, int] = {}
+        by_doc: dict[str, int] = {}
+        for n in s.nodes.values():
+            by_kind[n.kind.value] = by_kind.get(n.kind.value, 0) + 1
+            by_doc[n.document] = by_doc.get(n.document, 0) + 1
+        by_type: dict[str, int] = {}
+        for _, _, key in s.g.edges(keys=True):
+            by_type[key] = by_type.get(key, 0) + 1
+        return {
+            "by_kind": dict(sorted(by_kind.items())),
+            "by_document": dict(sorted(by_doc.items())),
+            "by_edge_type": dict(sorted(by_type.items())),
+        }

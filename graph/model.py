@@ -1,0 +1,171 @@
+"""Domain model: what a load produces and a store holds.
+
+Every node and edge carries a Provenance (document, line span, quoted source text) so an answer can
+always be traced back to the sentence that says it. Ids are deterministic strings built from the
+document id and the numbering path, so the same document gives the same ids on every load.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class NodeKind(StrEnum):
+    DOCUMENT = "Document"
+    PLAN = "Plan"
+    GOAL = "Goal"
+    SUBGOAL = "SubGoal"
+    INITIATIVE = "Initiative"
+    PILLAR = "Pillar"
+    STRATEGY = "Strategy"
+    MEASURE = "Measure"
+    ACTION = "Action"
+    ITEM = "Item"
+    ARTICLE = "Article"
+    AGENCY = "Agency"
+    TARGET = "Target"
+
+
+# Kinds that form the plan hierarchy (everything an analyst navigates by lineage).
+HIERARCHY_KINDS = frozenset(
+    {
+        NodeKind.PLAN,
+        NodeKind.GOAL,
+        NodeKind.SUBGOAL,
+        NodeKind.INITIATIVE,
+        NodeKind.PILLAR,
+        NodeKind.STRATEGY,
+        NodeKind.MEASURE,
+        NodeKind.ACTION,
+        NodeKind.ITEM,
+        NodeKind.ARTICLE,
+    }
+)
+
+
+class EdgeType(StrEnum):
+    # Hierarchy: parent -> child. The only hierarchy relationship, so lineage works at any depth.
+    CONTAINS = "CONTAINS"
+    # Document -> the plan (or article) it describes.
+    DESCRIBES = "DESCRIBES"
+    # Agency -> item the document assigns to it.
+    LEADS = "LEADS"
+    CO_ORGANIZES = "CO_ORGANIZES"
+    # Agency (parent) -> sub-unit.
+    HAS_UNIT = "HAS_UNIT"
+    # Item -> Target it states.
+    HAS_TARGET = "HAS_TARGET"
+    # Cross-plan links (explicit, from wording around a mention).
+    CITES = "CITES"
+    CONTINUES = "CONTINUES"
+    SUCCEEDS = "SUCCEEDS"
+    REPORTS_ON = "REPORTS_ON"
+    COVERS = "COVERS"
+    MENTIONS = "MENTIONS"
+    # Inferred alignment between items of different plans (never mixed with explicit links).
+    ALIGNS_WITH = "ALIGNS_WITH"
+
+
+RESPONSIBILITY_TYPES = frozenset({EdgeType.LEADS, EdgeType.CO_ORGANIZES})
+
+
+class Provenance(BaseModel):
+    """Where a fact comes from: document id, 1-based inclusive line span, and the quoted text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document: str
+    line_start: int = Field(ge=1)
+    line_end: int = Field(ge=1)
+    quote: str
+    # Free-text remark, e.g. "inferred from a merged table cell".
+    note: str | None = None
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: NodeKind
+    title: str
+    provenance: Provenance
+    # The marker as printed ("一", "3", "(2)"), for numbering checks; None where there is none.
+    number: str | None = None
+    # Sort key inside one document: document order.
+    order: int = 0
+    attrs: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def document(self) -> str:
+        return self.provenance.document
+
+    @property
+    def line(self) -> int:
+        return self.provenance.line_start
+
+
+class Edge(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    target: str
+    type: EdgeType
+    provenance: Provenance
+    attrs: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.target, self.type.value)
+
+
+class DocumentMeta(BaseModel):
+    """One manifest entry: what a bundled (or added) document is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    file: str
+    title: str
+    short_name: str
+    aliases: list[str] = Field(default_factory=list)
+    kind: str
+    issuer: str
+    published: str
+    period_start: int | None = None
+    period_end: int | None = None
+    profile: str
+    sha256: str | None = None
+
+
+class LoadWarning(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    document: str
+    line: int
+    code: str
+    message: str
+
+
+class GraphBatch(BaseModel):
+    """A complete graph produced by one load: written to a store all at once or not at all."""
+
+    documents: list[DocumentMeta] = Field(default_factory=list)
+    nodes: list[Node] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+    warnings: list[LoadWarning] = Field(default_factory=list)
+
+    def merge(self, other: GraphBatch) -> GraphBatch:
+        """Union of two batches; nodes with the same id are kept once (first wins)."""
+        seen = {n.id for n in self.nodes}
+        nodes = self.nodes + [n for n in other.nodes if n.id not in seen]
+        edge_keys = {e.key for e in self.edges}
+        edges = self.edges + [e for e in other.edges if e.key not in edge_keys]
+        return GraphBatch(
+            documents=self.documents + other.documents,
+            nodes=nodes,
+            edges=edges,
+            warnings=self.warnings + other.warnings,
+        )

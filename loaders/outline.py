@@ -1,0 +1,250 @@
+"""One generic outline parser for numbered plan documents, driven by a profile (data).
+
+A profile lists levels, outermost first, each with a marker regex (named groups `num` and `title`)
+and the node kind it makes. The parser:
+- looks only inside the profile's region (e.g. 肆 … 伍 of the S&T plan),
+- classifies a line by its marker after stripping markdown/HTML/list decoration (`#`, `**`, `- `,
+  `<p>`), so markdown heading depth never matters,
+- nests each item under the nearest open item of a shallower level (levels may be skipped),
+- joins titles broken by page breaks (runs of blank lines) and wrapped heading lines,
+- keeps the body text under each item, and its exact line span for provenance.
+
+Pure: text in, items out. Building graph nodes from items is `outline_nodes`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from graph.model import EdgeType, Node, NodeKind
+from loaders.context import DocInput, DocResult
+from loaders.numbering import numeral_value
+from loaders.source import DocumentError, SourceText
+from loaders.text import clean_title, ends_sentence
+
+_DECOR = re.compile(r"^(?:\s|#+\s*|\*\*|-\s+|<[^>]+>)+")
+_TRAIL_DECOR = re.compile(r"(?:\*\*|<[^>]+>|\s)+$")
+
+
+def strip_decoration(line: str) -> str:
+    """Remove list/markdown/HTML decoration around a line's text (not inside it)."""
+    return _TRAIL_DECOR.sub("", _DECOR.sub("", line))
+
+
+class LevelSpec(BaseModel):
+    kind: NodeKind
+    pattern: str
+    # id segment prefix, e.g. "g" for goals -> ":g1"
+    id: str
+    # "line": the title is the marker line (plus wrapped/short continuations);
+    # "paragraph": the title runs to the end of the sentence, across page breaks.
+    title: Literal["line", "paragraph"] = "line"
+    # Split "title：description" on this separator when the part before it is short.
+    split_title_at: str | None = None
+    split_title_max: int = 40
+    # Only accept a marker whose number follows its previous sibling's (else: body text).
+    sequential: bool = False
+
+
+class OutlineSpec(BaseModel):
+    region_start: str
+    region_end: str | None = None
+    levels: list[LevelSpec]
+    # A run of at least this many blank lines is a page break (a title may continue after it).
+    page_break_blank_lines: int = 3
+    # After a page break, a "line" title joins a continuation no longer than this.
+    max_continuation_chars: int = 15
+    # Lines to ignore entirely (page headers, captions).
+    skip: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class OutlineItem:
+    level: int
+    kind: NodeKind
+    number: str
+    seq: int | None
+    title: str
+    line_start: int
+    line_end: int
+    parent: int | None  # index into the item list
+    text_lines: list[int] = field(default_factory=list)
+    description: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.description
+
+
+@dataclass
+class _Compiled:
+    spec: OutlineSpec
+    patterns: list[re.Pattern[str]]
+    skip: list[re.Pattern[str]]
+
+    def classify(self, raw: str) -> tuple[int, re.Match[str]] | None:
+        s = strip_decoration(raw)
+        if not s:
+            return None
+        for i, pat in enumerate(self.patterns):
+            m = pat.match(s)
+            if m:
+                return i, m
+        return None
+
+    def skipped(self, raw: str) -> bool:
+        return any(p.search(raw) for p in self.skip)
+
+
+def _find_region(src: SourceText, spec: OutlineSpec) -> tuple[int, int]:
+    start_re = re.compile(spec.region_start)
+    start = next((i for i, s in enumerate(src.lines, 1) if start_re.search(s)), None)
+    if start is None:
+        raise DocumentError(src.file, f"the section that holds the plan tree ({spec.region_start}) is missing")
+    end = len(src.lines)
+    if spec.region_end:
+        end_re = re.compile(spec.region_end)
+        end = next((i - 1 for i, s in enumerate(src.lines, 1) if i > start and end_re.search(s)), end)
+    return start + 1, end
+
+
+def parse_outline(src: SourceText, spec: OutlineSpec) -> list[OutlineItem]:
+    comp = _Compiled(
+        spec,
+        [re.compile(lv.pattern) for lv in spec.levels],
+        [re.compile(p) for p in spec.skip],
+    )
+    first, last = _find_region(src, spec)
+    items: list[OutlineItem] = []
+    # open[level] = index of the latest item at that level still open
+    open_at: dict[int, int] = {}
+    last_seq: dict[tuple[int | None, int], int] = {}
+    n = first
+    current: OutlineItem | None = None
+    while n <= last:
+        raw = src.line(n)
+        if not raw.strip() or comp.skipped(raw):
+            n += 1
+            continue
+        hit = comp.classify(raw)
+        if hit is not None:
+            lvl, m = hit
+            spec_l = spec.levels[lvl]
+            parent = next((open_at[k] for k in range(lvl - 1, -1, -1) if k in open_at), None)
+            number = m.group("num")
+            seq = numeral_value(number)
+            if spec_l.sequential and seq is not None:
+                prev = last_seq.get((parent, lvl))
+                if prev is not None and seq != prev + 1:
+                    hit = None
+            if hit is not None:
+                title_raw, end = _title_text(src, comp, n, last, m.group("title"), spec_l)
+                title, desc = _split_title(clean_title(title_raw), spec_l)
+                item = OutlineItem(lvl, spec_l.kind, number, seq, title, n, end, parent)
+                item.description = desc
+                items.append(item)
+                idx = len(items) - 1
+                open_at[lvl] = idx
+                for k in [k for k in open_at if k > lvl]:
+                    del open_at[k]
+                if seq is not None:
+                    last_seq[(parent, lvl)] = seq
+                current = item
+                n = end + 1
+                continue
+        if current is not None:  # body text belongs to the latest item
+            current.text_lines.append(n)
+        n += 1
+    for it in items:
+        body = " ".join(clean_title(src.line(i)) for i in it.text_lines)
+        it.description = " ".join(x for x in (it.description, body) if x)
+    return items
+
+
+def _title_text(src: SourceText, comp: _Compiled, n: int, last: int, first_text: str, lv: LevelSpec) -> tuple[str, int]:
+    """The full title starting at line n, and the last line it occupies."""
+    parts = [strip_decoration(first_text)]
+    end = n
+    while True:
+        text = "".join(parts)
+        if ends_sentence(text):
+            break
+        nxt = end + 1
+        blanks = 0
+        while nxt <= last and not src.line(nxt).strip():
+            blanks += 1
+            nxt += 1
+        if nxt > last:
+            break
+        cand = src.line(nxt)
+        if comp.classify(cand) is not None or comp.skipped(cand):
+            break
+        cont = strip_decoration(cand)
+        if blanks == 0:
+            # A wrapped heading line continues only where it visibly breaks mid-phrase.
+            wrapped = text.endswith(("，", "、")) or (
+                src.line(n).lstrip().startswith("**") and "**" not in strip_decoration(src.line(n))
+            )
+            if lv.title == "line" and not wrapped:
+                break
+        elif blanks >= comp.spec.page_break_blank_lines:
+            if lv.title == "line" and len(cont) > comp.spec.max_continuation_chars:
+                break
+        else:
+            break
+        parts.append(cont)
+        end = nxt
+    return "".join(parts), end
+
+
+def _split_title(title: str, lv: LevelSpec) -> tuple[str, str]:
+    sep = lv.split_title_at
+    if sep and sep in title:
+        head, _, tail = title.partition(sep)
+        if 0 < len(head) <= lv.split_title_max and tail.strip():
+            return head.strip(), tail.strip()
+    return title, ""
+
+
+def outline_nodes(
+    doc: DocInput,
+    spec: OutlineSpec,
+    items: list[OutlineItem],
+    root_id: str,
+    result: DocResult,
+) -> list[Node]:
+    """Make nodes and CONTAINS edges for outline items under `root_id`; returns the nodes in item
+    order (aligned with `items`). Ids are the numbering path, so reloads give the same ids."""
+    nodes: list[Node] = []
+    used: set[str] = set()
+    for it in items:
+        lv = spec.levels[it.level]
+        parent_id = root_id if it.parent is None else nodes[it.parent].id
+        seg = f"{lv.id}{it.seq if it.seq is not None else it.number}"
+        base = f"{doc.meta.id}:{seg}" if parent_id == root_id else f"{parent_id}.{seg}"
+        node_id, k = base, 2
+        while node_id in used:  # repeated numbers under one parent stay distinct and stable
+            node_id, k = f"{base}~{k}", k + 1
+        used.add(node_id)
+        attrs: dict[str, object] = {}
+        if it.description:
+            attrs["text"] = it.description
+        if it.text_lines:
+            attrs["text_lines"] = [it.text_lines[0], it.text_lines[-1]]
+        node = Node(
+            id=node_id,
+            kind=it.kind,
+            title=it.title,
+            number=it.number,
+            order=it.line_start,
+            provenance=doc.prov(it.line_start, it.line_end),
+            attrs=attrs,
+        )
+        nodes.append(node)
+        result.add_node(node)
+        result.add_edge(parent_id, node_id, EdgeType.CONTAINS, node.provenance)
+    return nodes

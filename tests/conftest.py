@@ -1,0 +1,37 @@
+"""Shared fixtures. The bundled corpus is loaded once per session (it takes about a second)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.embedded_store import EmbeddedStore
+from graph.model import GraphBatch
+from loaders.corpus import DEFAULT_CORPUS
+from loaders.pipeline import load_corpus
+
+CORPUS = DEFAULT_CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_batch() -> GraphBatch:
+    return load_corpus(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def corpus_store(corpus_batch: GraphBatch) -> EmbeddedStore:
+    store = EmbeddedStore()
+    store.replace(corpus_batch)
+    return store
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled corpus, for tests that break or change documents."""
+    dst = tmp_path / "corpus"
+    dst.mkdir()
+    for f in CORPUS.iterdir():
+        if f.is_file():
+            (dst / f.name).write_bytes(f.read_bytes())
+    return dst
