@@ -209,6 +209,18 @@ def serve(
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
 
+def _register_external_commands() -> None:
+    # These commands live in their own modules (owned by the API and integrity work).
+    from app.check_command import check_command
+    from app.schema_command import schema_command
+
+    cli.command("check")(check_command)
+    cli.command("schema")(schema_command)
+
+
+_register_external_commands()
+
+
 def main() -> None:
     try:
         cli()

@@ -7,12 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import strawberry
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
-from strawberry.fastapi import GraphQLRouter
 
+from app import graphql_api, monitoring
 from app.service import GraphService
 from app.settings import Settings
 
@@ -44,14 +43,6 @@ def health_payload(svc: GraphService) -> dict[str, Any]:
     }
 
 
-@strawberry.type
-class Query:
-    @strawberry.field(description="Service health: ok, loading or degraded.")
-    def health(self, info: strawberry.Info) -> str:
-        svc: GraphService = info.context["service"]
-        return str(health_payload(svc)["status"])
-
-
 def create_app(settings: Settings | None = None, service: GraphService | None = None) -> FastAPI:
     settings = settings or Settings()
     svc = service or GraphService(settings)
@@ -62,8 +53,12 @@ def create_app(settings: Settings | None = None, service: GraphService | None = 
             report = await run_in_threadpool(svc.reload)
             if not report.ok:
                 log.error("initial load failed: %s", report.error)
-        yield
-        svc.store.close()
+        stop_monitoring = monitoring.start(svc)
+        try:
+            yield
+        finally:
+            stop_monitoring()
+            svc.store.close()
 
     app = FastAPI(title="policygraph", lifespan=lifespan)
     app.state.service = svc
@@ -78,10 +73,6 @@ def create_app(settings: Settings | None = None, service: GraphService | None = 
         payload = health_payload(svc)
         return JSONResponse(payload, status_code=200 if payload["status"] == "ok" else 503)
 
-    schema = strawberry.Schema(query=Query)
-
-    async def context_getter() -> dict[str, Any]:
-        return {"service": svc}
-
-    app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")
+    app.include_router(graphql_api.router(svc), prefix="/graphql")
+    app.include_router(monitoring.router(svc))
     return app

@@ -7,6 +7,7 @@ Each stage has typed inputs and outputs; a DocumentError in any document aborts 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,13 +36,12 @@ readers: Registry[Reader] = Registry("reader")
 # Linkers run after every document is read (cross-document edges).
 linkers: Registry[Linker] = Registry("linker")
 
-# Modules whose import registers readers and linkers.
-_COMPONENT_MODULES = ("loaders.readers",)
-
 
 def _load_components() -> None:
-    for mod in _COMPONENT_MODULES:
-        importlib.import_module(mod)
+    """Import every module of loaders.readers: importing one registers its readers/linkers."""
+    pkg = importlib.import_module("loaders.readers")
+    for info in pkgutil.iter_modules(pkg.__path__):
+        importlib.import_module(f"loaders.readers.{info.name}")
 
 
 ProgressFn = Callable[[str], None]

@@ -1,6 +1,2 @@
-"""Document readers and cross-document linkers; importing this package registers them."""
-
-from loaders.readers import document_only as document_only
-from loaders.readers import st_plan as st_plan
-
-__all__ = ["document_only", "st_plan"]
+"""Document readers and cross-document linkers. Every module here is imported by the pipeline
+(loaders.pipeline._load_components); importing a module registers its components."""
