@@ -48,6 +48,9 @@ class LevelSpec(BaseModel):
     split_title_max: int = 40
     # Only accept a marker whose number follows its previous sibling's (else: body text).
     sequential: bool = False
+    # Siblings must be numbered 1, 2, 3 … in order; anything else means the document is damaged
+    # (e.g. shuffled lines) and the load is refused with the line that breaks the order.
+    strict: bool = False
 
 
 class OutlineSpec(BaseModel):
@@ -141,6 +144,15 @@ def parse_outline(src: SourceText, spec: OutlineSpec) -> list[OutlineItem]:
                 prev = last_seq.get((parent, lvl))
                 if prev is not None and seq != prev + 1:
                     hit = None
+            if hit is not None and spec_l.strict and seq is not None:
+                expected = last_seq.get((parent, lvl), 0) + 1
+                if seq != expected:
+                    raise DocumentError(
+                        src.file,
+                        f"{spec_l.kind.value} numbered {number} where {expected} was expected: "
+                        "the outline is out of order (damaged or shuffled document?)",
+                        n,
+                    )
             if hit is not None:
                 title_raw, end = _title_text(src, comp, n, last, m.group("title"), spec_l)
                 title, desc = _split_title(clean_title(title_raw), spec_l)
