@@ -15,6 +15,7 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install -e .
+	./scripts/build-frontend.sh
 
 run: install
 	$(BIN)/policygraph serve --host $(HOST) --port $(PORT)
@@ -25,6 +26,7 @@ system-deps:
 
 install-test: $(BIN)/python system-deps
 	$(BIN)/pip install -e '.[test]'
+	./scripts/build-frontend.sh
 
 lint:
 	$(BIN)/ruff check app graph loaders queries tests benchmarks

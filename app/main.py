@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from app import graphql_api, monitoring
+from app import explorer, graphql_api, monitoring
 from app.service import GraphService
 from app.settings import Settings
 
@@ -75,4 +75,6 @@ def create_app(settings: Settings | None = None, service: GraphService | None = 
 
     app.include_router(graphql_api.router(svc), prefix="/graphql")
     app.include_router(monitoring.router(svc))
+    app.include_router(explorer.router())
+    app.mount(explorer.STATIC_PREFIX, explorer.static_files(), name="static")
     return app
