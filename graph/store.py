@@ -111,6 +111,11 @@ class GraphStore(ABC):
     def parent(self, node_id: str) -> Node | None:
         """Direct hierarchy parent (None for roots and unknown ids)."""
 
+    def parents_many(self, node_ids: Sequence[str]) -> list[Node | None]:
+        """`parent` for many nodes, aligned with `node_ids`. Stores override this with one round
+        trip; the GraphQL parent DataLoader uses it."""
+        return [self.parent(i) for i in node_ids]
+
     @abstractmethod
     def ancestors(self, node_id: str, max_depth: int | None = None) -> list[Ranked]:
         """Hierarchy ancestors, nearest first (depth 1 = parent), up to the root."""
