@@ -48,6 +48,10 @@ class LevelSpec(BaseModel):
     split_title_max: int = 40
     # Only accept a marker whose number follows its previous sibling's (else: body text).
     sequential: bool = False
+    # With `sequential`: how far a number may jump ahead of its previous sibling and still count
+    # (1 = strictly next; 4 also accepts 1 → 5 where a document skipped numbers). Going back
+    # (a stray "1." list inside figure text) is never accepted.
+    max_gap: int = Field(default=1, ge=1)
     # Siblings must be numbered 1, 2, 3 … in order; anything else means the document is damaged
     # (e.g. shuffled lines) and the load is refused with the line that breaks the order.
     strict: bool = False
@@ -56,6 +60,8 @@ class LevelSpec(BaseModel):
 class OutlineSpec(BaseModel):
     region_start: str
     region_end: str | None = None
+    # The line matching region_start is itself part of the tree (e.g. the first pillar heading).
+    region_includes_start: bool = False
     levels: list[LevelSpec]
     # A run of at least this many blank lines is a page break (a title may continue after it).
     page_break_blank_lines: int = 3
@@ -63,6 +69,9 @@ class OutlineSpec(BaseModel):
     max_continuation_chars: int = 15
     # Lines to ignore entirely (page headers, captions).
     skip: list[str] = Field(default_factory=list)
+    # A line ending in two spaces (a markdown hard break) continues on the next line: a title
+    # broken that way keeps its second line (e.g. `…觀念  ` / `20 萬 4,823 人次`).
+    join_hard_breaks: bool = False
 
 
 @dataclass
@@ -112,7 +121,7 @@ def _find_region(src: SourceText, spec: OutlineSpec) -> tuple[int, int]:
     if spec.region_end:
         end_re = re.compile(spec.region_end)
         end = next((i - 1 for i, s in enumerate(src.lines, 1) if i > start and end_re.search(s)), end)
-    return start + 1, end
+    return (start if spec.region_includes_start else start + 1), end
 
 
 def parse_outline(src: SourceText, spec: OutlineSpec) -> list[OutlineItem]:
@@ -142,7 +151,7 @@ def parse_outline(src: SourceText, spec: OutlineSpec) -> list[OutlineItem]:
             seq = numeral_value(number)
             if spec_l.sequential and seq is not None:
                 prev = last_seq.get((parent, lvl))
-                if prev is not None and seq != prev + 1:
+                if prev is not None and not prev < seq <= prev + spec_l.max_gap:
                     hit = None
             if hit is not None and spec_l.strict and seq is not None:
                 expected = last_seq.get((parent, lvl), 0) + 1
@@ -201,6 +210,8 @@ def _title_text(src: SourceText, comp: _Compiled, n: int, last: int, first_text:
             wrapped = text.endswith(("，", "、")) or (
                 src.line(n).lstrip().startswith("**") and "**" not in strip_decoration(src.line(n))
             )
+            if comp.spec.join_hard_breaks and src.line(end).endswith("  "):
+                wrapped = True
             if lv.title == "line" and not wrapped:
                 break
         elif blanks >= comp.spec.page_break_blank_lines:
