@@ -15,6 +15,7 @@ Pure: text in, items out. Building graph nodes from items is `outline_nodes`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,6 +56,21 @@ class LevelSpec(BaseModel):
     # Siblings must be numbered 1, 2, 3 … in order; anything else means the document is damaged
     # (e.g. shuffled lines) and the load is refused with the line that breaks the order.
     strict: bool = False
+    # A title of several sentences with no `split_title_at` split keeps its first sentence; the
+    # rest becomes the description (measures printed as one paragraph with no heading).
+    sentence_title: bool = False
+    # With `blocks`: this level is recognised outside blocks too (e.g. the initiatives that the
+    # blocks sit under); every other level only inside a block.
+    outside_blocks: bool = False
+
+
+class BlockSpec(BaseModel):
+    """Parts of the region that hold the tree (e.g. each `(一) 推動策略` up to its `表 N` caption).
+    The start and end lines are containers, not nodes; text outside blocks belongs to no item unless
+    it directly follows an `outside_blocks` item (its introduction)."""
+
+    start: str
+    end: str
 
 
 class OutlineSpec(BaseModel):
@@ -69,6 +85,13 @@ class OutlineSpec(BaseModel):
     max_continuation_chars: int = 15
     # Lines to ignore entirely (page headers, captions).
     skip: list[str] = Field(default_factory=list)
+    # Only lines inside these blocks feed the levels not marked `outside_blocks`.
+    blocks: BlockSpec | None = None
+    # Where a page break leaves a single blank line (indistinguishable from a paragraph break), a
+    # title line at least this wide (display columns: a CJK character counts two) that ends neither
+    # its sentence nor a bracket was cut by the page break and continues on the next non-blank
+    # line; shorter lines are headings. None: off.
+    join_cut_lines_width: int | None = None
     # A line ending in two spaces (a markdown hard break) continues on the next line: a title
     # broken that way keeps its second line (e.g. `…觀念  ` / `20 萬 4,823 人次`).
     join_hard_breaks: bool = False
@@ -97,6 +120,8 @@ class _Compiled:
     spec: OutlineSpec
     patterns: list[re.Pattern[str]]
     skip: list[re.Pattern[str]]
+    block_start: re.Pattern[str] | None = None
+    block_end: re.Pattern[str] | None = None
 
     def classify(self, raw: str) -> tuple[int, re.Match[str]] | None:
         s = strip_decoration(raw)
@@ -110,6 +135,11 @@ class _Compiled:
 
     def skipped(self, raw: str) -> bool:
         return any(p.search(raw) for p in self.skip)
+
+    def bounds_block(self, raw: str) -> bool:
+        """A block's start or end line (a title never continues into one)."""
+        bare = strip_decoration(raw)
+        return any(p is not None and p.match(bare) for p in (self.block_start, self.block_end))
 
 
 def _find_region(src: SourceText, spec: OutlineSpec) -> tuple[int, int]:
@@ -129,8 +159,11 @@ def parse_outline(src: SourceText, spec: OutlineSpec) -> list[OutlineItem]:
         spec,
         [re.compile(lv.pattern) for lv in spec.levels],
         [re.compile(p) for p in spec.skip],
+        re.compile(spec.blocks.start) if spec.blocks else None,
+        re.compile(spec.blocks.end) if spec.blocks else None,
     )
     first, last = _find_region(src, spec)
+    in_block = spec.blocks is None
     items: list[OutlineItem] = []
     # open[level] = index of the latest item at that level still open
     open_at: dict[int, int] = {}
@@ -142,7 +175,21 @@ def parse_outline(src: SourceText, spec: OutlineSpec) -> list[OutlineItem]:
         if not raw.strip() or comp.skipped(raw):
             n += 1
             continue
+        if comp.block_start is not None and comp.block_end is not None:
+            bare = strip_decoration(raw)
+            if not in_block and comp.block_start.match(bare):
+                in_block, current = True, None  # a container line, not an item
+                n += 1
+                continue
+            if in_block and comp.block_end.match(bare):
+                in_block, current = False, None
+                for k in [k for k in open_at if not spec.levels[k].outside_blocks]:
+                    del open_at[k]
+                n += 1
+                continue
         hit = comp.classify(raw)
+        if hit is not None and not in_block and not spec.levels[hit[0]].outside_blocks:
+            hit = None  # e.g. a numbered outcome list after the block: not part of the tree
         if hit is not None:
             lvl, m = hit
             spec_l = spec.levels[lvl]
@@ -174,6 +221,8 @@ def parse_outline(src: SourceText, spec: OutlineSpec) -> list[OutlineItem]:
                     del open_at[k]
                 if seq is not None:
                     last_seq[(parent, lvl)] = seq
+                if spec.blocks is not None and spec_l.outside_blocks:
+                    in_block = False
                 current = item
                 n = end + 1
                 continue
@@ -202,9 +251,13 @@ def _title_text(src: SourceText, comp: _Compiled, n: int, last: int, first_text:
         if nxt > last:
             break
         cand = src.line(nxt)
-        if comp.classify(cand) is not None or comp.skipped(cand):
+        if comp.classify(cand) is not None or comp.skipped(cand) or comp.bounds_block(cand):
             break
         cont = strip_decoration(cand)
+        if blanks > 0 and _cut_by_page_break(src.line(end), comp.spec.join_cut_lines_width):
+            parts.append(cont)  # unfinished long line: the page break cut it mid-sentence
+            end = nxt
+            continue
         if blanks == 0:
             # A wrapped heading line continues only where it visibly breaks mid-phrase.
             wrapped = text.endswith(("，", "、")) or (
@@ -224,12 +277,32 @@ def _title_text(src: SourceText, comp: _Compiled, n: int, last: int, first_text:
     return "".join(parts), end
 
 
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cut_by_page_break(raw: str, min_width: int | None) -> bool:
+    """A long line that stops mid-sentence. Headings (markdown `#` or bold) are whole lines unless
+    they run on as `title：text`; a line ending in a closing bracket is a finished heading."""
+    line = strip_decoration(raw)
+    if min_width is None or not line or line.endswith((")", "）", "】", "」", "』")):
+        return False
+    bare = raw.strip()
+    if (bare.startswith("#") or (bare.startswith("**") and bare.endswith("**"))) and "：" not in line:
+        return False
+    return not ends_sentence(line) and _display_width(line) >= min_width
+
+
 def _split_title(title: str, lv: LevelSpec) -> tuple[str, str]:
     sep = lv.split_title_at
     if sep and sep in title:
         head, _, tail = title.partition(sep)
         if 0 < len(head) <= lv.split_title_max and tail.strip():
             return head.strip(), tail.strip()
+    if lv.sentence_title:
+        head, stop, tail = title.partition("。")
+        if stop and tail.strip():
+            return head.strip() + stop, tail.strip()
     return title, ""
 
 
