@@ -83,6 +83,9 @@ class OutlineSpec(BaseModel):
     page_break_blank_lines: int = 3
     # After a page break, a "line" title joins a continuation no longer than this.
     max_continuation_chars: int = 15
+    # Across fewer blank lines than a page break, an unfinished title joins a fragment no longer
+    # than this: a word the conversion cut off (000:2380 `…核心價`, 2382 `值`). 0: off.
+    max_orphan_chars: int = 0
     # Lines to ignore entirely (page headers, captions).
     skip: list[str] = Field(default_factory=list)
     # Only lines inside these blocks feed the levels not marked `outside_blocks`.
@@ -270,7 +273,7 @@ def _title_text(src: SourceText, comp: _Compiled, n: int, last: int, first_text:
         elif blanks >= comp.spec.page_break_blank_lines:
             if lv.title == "line" and len(cont) > comp.spec.max_continuation_chars:
                 break
-        else:
+        elif len(cont) > comp.spec.max_orphan_chars:
             break
         parts.append(cont)
         end = nxt
