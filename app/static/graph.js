@@ -1,0 +1,178 @@
+// The canvas: cytoscape with the dagre (hierarchical) layout. Elements carry the page's own data
+// (kind, title, plan) so filters, exports and the "nodes in view" list work from the canvas alone.
+
+import cytoscape from "./vendor/cytoscape.esm.min.js";
+import cytoscapeDagre from "./vendor/cytoscape-dagre.esm.min.js";
+import { CROSS_PLAN, EDGE_LABELS, kindStyle } from "./kinds.js";
+
+cytoscape.use(cytoscapeDagre);
+
+const FONT = 'system-ui, "Noto Sans CJK TC", "WenQuanYi Zen Hei", sans-serif';
+
+// Width of a boxed label: CJK characters are about twice as wide as Latin ones.
+function labelWidth(label) {
+  const lines = String(label || "").split("\n");
+  const w = (line) => [...line].reduce((sum, c) => sum + (c.charCodeAt(0) > 0x2e7f ? 11.5 : 6.5), 0);
+  return Math.max(...lines.map(w)) + 10;
+}
+
+const STYLE = [
+  {
+    selector: "node",
+    style: {
+      label: "data(label)",
+      "background-color": "data(color)",
+      shape: "data(shape)",
+      width: 24,
+      height: 24,
+      "border-width": 1,
+      "border-color": "#334155",
+      "font-family": FONT,
+      "font-size": 10,
+      color: "#0f172a",
+      "text-wrap": "wrap",
+      "text-max-width": 120,
+      "text-valign": "bottom",
+      "text-margin-y": 3,
+      "text-background-color": "#ffffff",
+      "text-background-opacity": 0.75,
+      "text-background-padding": 1,
+    },
+  },
+  { selector: "node.focus", style: { width: 34, height: 34, "border-width": 3, "border-color": "#1d4ed8", "font-weight": "bold" } },
+  { selector: "node:selected", style: { "border-width": 4, "border-color": "#f59e0b", "overlay-opacity": 0 } },
+  { selector: "node.on-path", style: { "border-width": 3, "border-color": "#f59e0b" } },
+  {
+    selector: "node.more, node.group",
+    style: {
+      shape: "round-rectangle",
+      // Sized to the label (cytoscape deprecates width: "label").
+      width: (n) => labelWidth(n.data("label")),
+      height: (n) => 14 * String(n.data("label")).split("\n").length + 6,
+      padding: 4,
+      "text-valign": "center",
+      "text-margin-y": 0,
+      "text-background-opacity": 0,
+      "border-style": "dashed",
+    },
+  },
+  { selector: "node.group", style: { "border-style": "solid", "border-color": "#1d4ed8", "font-size": 11 } },
+  {
+    selector: "edge",
+    style: {
+      width: 1.5,
+      "curve-style": "bezier",
+      "line-color": "#94a3b8",
+      "target-arrow-color": "#94a3b8",
+      "target-arrow-shape": "triangle",
+      "arrow-scale": 0.8,
+      label: "data(label)",
+      "font-family": FONT,
+      "font-size": 8,
+      color: "#334155",
+      "text-rotation": "autorotate",
+      "text-background-color": "#ffffff",
+      "text-background-opacity": 0.85,
+    },
+  },
+  { selector: "edge.cross", style: { "line-style": "dashed", "line-color": "#7c3aed", "target-arrow-color": "#7c3aed", width: 2 } },
+  { selector: "edge.inferred", style: { "line-style": "dotted" } },
+  { selector: "edge.LEADS", style: { "line-color": "#dc2626", "target-arrow-color": "#dc2626", width: 2 } },
+  { selector: "edge.CO_ORGANIZES", style: { "line-color": "#f87171", "target-arrow-color": "#f87171", "line-style": "dashed" } },
+  { selector: "edge.on-path", style: { width: 3.5, "line-color": "#f59e0b", "target-arrow-color": "#f59e0b" } },
+  { selector: ".filtered", style: { display: "none" } },
+];
+
+export function createGraph(container) {
+  return cytoscape({
+    container,
+    style: STYLE,
+    minZoom: 0.1,
+    maxZoom: 3,
+    boxSelectionEnabled: false,
+    selectionType: "single",
+  });
+}
+
+/** Shorten a title for a canvas label (the panel shows it whole). */
+export function shortLabel(title, max = 22) {
+  const t = String(title || "").replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+}
+
+/** Cytoscape element for a node reference {id, kind, title, plan}. */
+export function nodeElement(ref, extra = {}) {
+  const st = kindStyle(ref.kind);
+  const classes = [ref.kind, ...(extra.classes || [])];
+  return {
+    group: "nodes",
+    data: {
+      id: ref.id,
+      kind: ref.kind,
+      title: ref.title,
+      plan: ref.plan ? ref.plan.id : null,
+      planTitle: ref.plan ? ref.plan.title || "" : "",
+      label: extra.label || shortLabel(ref.title),
+      color: st.color,
+      shape: st.shape,
+      ...(extra.data || {}),
+    },
+    classes: classes.join(" "),
+  };
+}
+
+export function edgeId(source, type, target) {
+  return `${source}|${type}|${target}`;
+}
+
+/** Cytoscape element for an edge {source, target, type, evidence}. */
+export function edgeElement(source, target, type, evidence = null, extra = {}) {
+  const classes = [type];
+  if (CROSS_PLAN.has(type)) classes.push("cross");
+  if (type === "ALIGNS_WITH") classes.push("inferred");
+  // Hierarchy edges are the majority: unlabelled, so the cross-plan labels stand out.
+  const label = type === "CONTAINS" ? "" : EDGE_LABELS[type] || type;
+  return {
+    group: "edges",
+    data: {
+      id: extra.id || edgeId(source, type, target),
+      source,
+      target,
+      type,
+      label: extra.label ?? label,
+      evidence,
+      ...(extra.data || {}),
+    },
+    classes: classes.join(" "),
+  };
+}
+
+/** Add elements that are not on the canvas yet; returns the collection of newly added ones. */
+export function addMissing(cy, elements) {
+  const fresh = elements.filter((el) => cy.getElementById(el.data.id).empty());
+  // Nodes first: an edge needs both ends.
+  const nodes = fresh.filter((el) => el.group === "nodes");
+  const edges = fresh.filter((el) => el.group === "edges");
+  const added = cy.add(nodes);
+  const okEdges = edges.filter(
+    (el) => !cy.getElementById(el.data.source).empty() && !cy.getElementById(el.data.target).empty(),
+  );
+  return added.union(cy.add(okEdges));
+}
+
+export function runLayout(cy, { rankDir = "TB", fit = true } = {}) {
+  const visible = cy.elements().not(".filtered");
+  if (visible.empty()) return;
+  const layout = visible.layout({
+    name: "dagre",
+    rankDir,
+    nodeSep: 18,
+    rankSep: 55,
+    edgeSep: 8,
+    animate: false,
+    fit,
+    padding: 24,
+    nodeDimensionsIncludeLabels: true,
+  });
+  layout.run();
+}
