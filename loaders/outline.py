@@ -98,6 +98,9 @@ class OutlineSpec(BaseModel):
     # A line ending in two spaces (a markdown hard break) continues on the next line: a title
     # broken that way keeps its second line (e.g. `…觀念  ` / `20 萬 4,823 人次`).
     join_hard_breaks: bool = False
+    # Lines that never continue a title: they open a detail list the profile has no level for
+    # (e.g. `(1)` under a heading that ends in an agency tag, 003:1523-1525).
+    title_stops: list[str] = Field(default_factory=list)
 
 
 @dataclass
@@ -125,6 +128,7 @@ class _Compiled:
     skip: list[re.Pattern[str]]
     block_start: re.Pattern[str] | None = None
     block_end: re.Pattern[str] | None = None
+    stops: list[re.Pattern[str]] = field(default_factory=list)
 
     def classify(self, raw: str) -> tuple[int, re.Match[str]] | None:
         s = strip_decoration(raw)
@@ -138,6 +142,9 @@ class _Compiled:
 
     def skipped(self, raw: str) -> bool:
         return any(p.search(raw) for p in self.skip)
+
+    def stops_title(self, raw: str) -> bool:
+        return any(p.search(raw) for p in self.stops)
 
     def bounds_block(self, raw: str) -> bool:
         """A block's start or end line (a title never continues into one)."""
@@ -164,6 +171,7 @@ def parse_outline(src: SourceText, spec: OutlineSpec) -> list[OutlineItem]:
         [re.compile(p) for p in spec.skip],
         re.compile(spec.blocks.start) if spec.blocks else None,
         re.compile(spec.blocks.end) if spec.blocks else None,
+        [re.compile(p) for p in spec.title_stops],
     )
     first, last = _find_region(src, spec)
     in_block = spec.blocks is None
@@ -255,6 +263,8 @@ def _title_text(src: SourceText, comp: _Compiled, n: int, last: int, first_text:
             break
         cand = src.line(nxt)
         if comp.classify(cand) is not None or comp.skipped(cand) or comp.bounds_block(cand):
+            break
+        if comp.stops_title(cand):
             break
         cont = strip_decoration(cand)
         if blanks > 0 and _cut_by_page_break(src.line(end), comp.spec.join_cut_lines_width):
