@@ -1,18 +1,199 @@
-"""Monitoring hooks: scheduled integrity checks and /metrics (placeholder until they land)."""
+"""Monitoring: integrity checks after every load and on a schedule, their history, and /metrics.
+
+- After each successful load (GraphService.post_load) the checks run on the new graph.
+- APScheduler 3 (BackgroundScheduler) runs them every `check_interval_seconds` or on `check_cron`.
+- Every run is recorded in the SQLite history (Settings.history_db, default
+  .policygraph/history.sqlite in the working directory).
+- /metrics exposes Prometheus gauges: findings by check and severity, time and duration of the last
+  run, runs by trigger.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+import weakref
 from collections.abc import Callable
+from pathlib import Path
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from fastapi import APIRouter
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
 
-from app.service import GraphService
+from app.service import GraphService, LoadReport
+from app.settings import Settings
+from graph.model import GraphBatch, LoadWarning
+from queries.integrity import CATALOGUE, IntegrityReport, RunHistory, Severity, check_store, history_path
+
+log = logging.getLogger("policygraph")
+
+
+class ScheduleError(ValueError):
+    """A schedule setting that cannot be used; str() is one line."""
+
+
+def schedule_trigger(settings: Settings) -> BaseTrigger | None:
+    """The trigger configured by check_cron (wins) or check_interval_seconds (> 0); None when off."""
+    if settings.check_cron:
+        try:
+            return CronTrigger.from_crontab(settings.check_cron)
+        except ValueError as exc:
+            raise ScheduleError(f"check_cron {settings.check_cron!r} is not a cron expression: {exc}") from None
+    if settings.check_interval_seconds > 0:
+        return IntervalTrigger(seconds=settings.check_interval_seconds)
+    return None
+
+
+class IntegrityMonitor:
+    """Runs the checks for one service, records them, and keeps the Prometheus gauges."""
+
+    def __init__(self, svc: GraphService) -> None:
+        self.svc = svc
+        self.history = RunHistory(history_path(svc.settings.history_db))
+        # A registry of its own: several apps (tests) in one process must not share gauges.
+        self.registry = CollectorRegistry()
+        self.findings = Gauge(
+            "policygraph_integrity_findings",
+            "Findings of the last integrity run, by check and severity",
+            ["check", "severity"],
+            registry=self.registry,
+        )
+        self.last_run = Gauge(
+            "policygraph_integrity_last_run_timestamp_seconds",
+            "When the last integrity run finished (Unix time)",
+            registry=self.registry,
+        )
+        self.duration = Gauge(
+            "policygraph_integrity_last_run_duration_seconds",
+            "How long the last integrity run took",
+            registry=self.registry,
+        )
+        self.conforms = Gauge(
+            "policygraph_integrity_conforms",
+            "1 when the last run found no error-severity finding, else 0",
+            registry=self.registry,
+        )
+        self.runs = Counter(
+            "policygraph_integrity_runs",
+            "Integrity runs, by what started them",
+            ["trigger"],
+            registry=self.registry,
+        )
+        self.failures = Counter(
+            "policygraph_integrity_run_failures",
+            "Integrity runs that could not complete (store or history unavailable)",
+            registry=self.registry,
+        )
+        self._run_lock = threading.Lock()
+        self._scheduler: BackgroundScheduler | None = None
+
+    # --- running --------------------------------------------------------------------------------
+    def _corpus(self) -> Path:
+        last = self.svc.last_load
+        return Path(last.corpus) if last is not None and last.ok else self.svc.settings.corpus
+
+    def _warnings(self) -> list[LoadWarning] | None:
+        """The warnings of the load that produced the served graph, when this process made it."""
+        last = self.svc.last_load
+        info = self.svc.store.generation()
+        if last is not None and last.ok and info is not None and last.generation == info.generation:
+            return list(last.warnings)
+        return None
+
+    def run(self, trigger: str, batch: GraphBatch | None = None) -> IntegrityReport | None:
+        """Check the served graph and record the run; None (logged) when it could not run."""
+        with self._run_lock:
+            t0 = time.perf_counter()
+            try:
+                if self.svc.store.generation() is None:
+                    return None  # nothing loaded yet: nothing to check
+                warnings = list(batch.warnings) if batch is not None else self._warnings()
+                report = check_store(self.svc.store, warnings, self._corpus(), batch=batch)
+                self.history.record(report, trigger)
+            except Exception as exc:  # a scheduled job must never die; the reason is logged
+                self.failures.inc()
+                log.error("integrity checks (%s) failed: %s", trigger, str(exc).splitlines()[0] if str(exc) else exc)
+                return None
+            self._publish(report, trigger, time.perf_counter() - t0)
+            return report
+
+    def _publish(self, report: IntegrityReport, trigger: str, seconds: float) -> None:
+        self.findings.clear()
+        for check in CATALOGUE.values():
+            for sev in Severity:
+                n = sum(1 for f in report.findings if f.check == check.id and f.severity is sev)
+                if n or sev is check.severity:
+                    self.findings.labels(check=check.id, severity=sev.value).set(n)
+        self.last_run.set(time.time())
+        self.duration.set(seconds)
+        self.conforms.set(1 if report.conforms else 0)
+        self.runs.labels(trigger=trigger).inc()
+
+    def on_load(self, report: LoadReport, batch: GraphBatch) -> None:
+        self.run("load", batch)
+
+    # --- lifetime ------------------------------------------------------------------------------
+    def start(self, trigger: BaseTrigger | None = None) -> Callable[[], None]:
+        """Check after every load from now on, check the graph loaded so far, and run the schedule
+        (`trigger`, else the one configured). Returns the function that stops all of it."""
+        if self.on_load not in self.svc.post_load:
+            self.svc.post_load.append(self.on_load)
+        if trigger is None:
+            try:
+                trigger = schedule_trigger(self.svc.settings)
+            except ScheduleError as exc:
+                log.error("%s; scheduled integrity checks are off", exc)
+        sched = BackgroundScheduler(daemon=True)
+        # The graph loaded before monitoring started (the app's initial load) is checked at once.
+        sched.add_job(self.run, args=["startup"], id="integrity-startup")
+        if trigger is not None:
+            sched.add_job(
+                self.run, trigger, args=["schedule"], id="integrity-schedule", max_instances=1, coalesce=True
+            )
+        sched.start()
+        self._scheduler = sched
+
+        def stop() -> None:
+            if self.on_load in self.svc.post_load:
+                self.svc.post_load.remove(self.on_load)
+            if sched.running:
+                sched.shutdown(wait=False)
+
+        return stop
+
+
+_monitors: weakref.WeakKeyDictionary[GraphService, IntegrityMonitor] = weakref.WeakKeyDictionary()
+_monitors_lock = threading.Lock()
+
+
+def monitor_for(svc: GraphService) -> IntegrityMonitor:
+    with _monitors_lock:
+        mon = _monitors.get(svc)
+        if mon is None:
+            mon = _monitors[svc] = IntegrityMonitor(svc)
+        return mon
+
+
+def history_for(svc: GraphService) -> RunHistory:
+    """The service's history of integrity runs (for queries.integrity.latest_report/history/findings_for)."""
+    return monitor_for(svc).history
 
 
 def router(svc: GraphService) -> APIRouter:
-    return APIRouter()
+    r = APIRouter()
+
+    @r.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return Response(generate_latest(monitor_for(svc).registry), media_type=CONTENT_TYPE_LATEST)
+
+    return r
 
 
 def start(svc: GraphService) -> Callable[[], None]:
     """Start background jobs for the app's lifetime; returns the function that stops them."""
-    return lambda: None
+    return monitor_for(svc).start()

@@ -6,7 +6,9 @@ then replaces the served graph, so a broken document never replaces a good graph
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +18,8 @@ from app.stores import make_store
 from graph.model import GraphBatch, LoadWarning
 from graph.store import GenerationInfo, GraphStore
 from loaders.pipeline import ProgressFn, load_corpus
+
+log = logging.getLogger("policygraph")
 
 
 @dataclass
@@ -31,11 +35,16 @@ class LoadReport:
     warnings: list[LoadWarning] = field(default_factory=list)
 
 
+# Called after every successful load with its report and batch (e.g. the integrity checks).
+PostLoadHook = Callable[[LoadReport, GraphBatch], None]
+
+
 class GraphService:
     def __init__(self, settings: Settings, store: GraphStore | None = None) -> None:
         self.settings = settings
         self.store = store or make_store(settings)
         self.last_load: LoadReport | None = None
+        self.post_load: list[PostLoadHook] = []
         self._load_lock = threading.Lock()
 
     def build(self, corpus: Path | None = None, progress: ProgressFn | None = None) -> GraphBatch:
@@ -66,6 +75,11 @@ class GraphService:
                 warnings=batch.warnings,
             )
             self.last_load = report
+            for hook in list(self.post_load):
+                try:
+                    hook(report, batch)
+                except Exception:  # a failing hook must not turn a good load into a failed one
+                    log.exception("post-load hook %r failed", hook)
             return report
 
 

@@ -1,0 +1,156 @@
+"""History of integrity runs in SQLite (stdlib sqlite3): one row per run with its counts and the whole
+report as JSON, and one row per finding (indexed by focus node, for "findings for this node")."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from queries.integrity.model import Finding, IntegrityReport, RunRecord, Summary
+
+DEFAULT_HISTORY = Path(".policygraph") / "history.sqlite"
+# Runs kept; older ones are pruned so a frequent schedule cannot grow the file without bound.
+KEEP_RUNS = 1000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    generated_at TEXT NOT NULL,
+    trigger TEXT NOT NULL,
+    store TEXT NOT NULL,
+    generation TEXT,
+    corpus TEXT,
+    duration_ms REAL NOT NULL,
+    conforms INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    warnings INTEGER NOT NULL,
+    infos INTEGER NOT NULL,
+    report TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS findings (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    check_id TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    focus_node TEXT,
+    finding TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS findings_by_focus ON findings (focus_node, run_id);
+"""
+
+
+def history_path(configured: Path | None) -> Path:
+    """Settings.history_db when set, else .policygraph/history.sqlite in the working directory."""
+    return configured if configured is not None else Path.cwd() / DEFAULT_HISTORY
+
+
+class HistoryError(RuntimeError):
+    """The history database cannot be used; str() is one line naming the file."""
+
+
+class RunHistory:
+    def __init__(self, path: Path, keep: int = KEEP_RUNS) -> None:
+        self.path = path
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._ready = False
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        # One short-lived connection per call: runs come from the scheduler's thread, the load hook
+        # and API requests alike.
+        with self._lock:
+            try:
+                if not self._ready:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                con = sqlite3.connect(self.path, timeout=10)
+            except (OSError, sqlite3.Error) as exc:
+                raise HistoryError(f"cannot open the check history {self.path}: {exc}") from None
+            try:
+                con.execute("PRAGMA foreign_keys = ON")
+                if not self._ready:
+                    con.executescript(_SCHEMA)
+                    self._ready = True
+                with con:
+                    yield con
+            except sqlite3.Error as exc:
+                raise HistoryError(f"check history {self.path}: {exc}") from None
+            finally:
+                con.close()
+
+    def record(self, report: IntegrityReport, trigger: str) -> int:
+        s = report.summary
+        with self._db() as con:
+            cur = con.execute(
+                "INSERT INTO runs (generated_at, trigger, store, generation, corpus, duration_ms, conforms,"
+                " errors, warnings, infos, report) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    report.generated_at,
+                    trigger,
+                    report.store,
+                    report.generation,
+                    report.corpus,
+                    report.duration_ms,
+                    int(report.conforms),
+                    s.error,
+                    s.warning,
+                    s.info,
+                    report.model_dump_json(),
+                ),
+            )
+            run_id = int(cur.lastrowid or 0)
+            con.executemany(
+                "INSERT INTO findings (run_id, check_id, severity, focus_node, finding) VALUES (?,?,?,?,?)",
+                [(run_id, f.check, f.severity.value, f.focus_node, f.model_dump_json()) for f in report.findings],
+            )
+            con.execute("DELETE FROM runs WHERE id <= ?", (run_id - self.keep,))
+        return run_id
+
+    def runs(self, limit: int = 20) -> list[RunRecord]:
+        """Most recent first."""
+        with self._db() as con:
+            rows = con.execute(
+                "SELECT id, generated_at, trigger, store, generation, corpus, duration_ms, conforms,"
+                " errors, warnings, infos FROM runs ORDER BY id DESC LIMIT ?",
+                (max(0, limit),),
+            ).fetchall()
+        return [
+            RunRecord(
+                id=r[0],
+                generated_at=r[1],
+                trigger=r[2],
+                store=r[3],
+                generation=r[4],
+                corpus=r[5],
+                duration_ms=r[6],
+                conforms=bool(r[7]),
+                summary=Summary(error=r[8], warning=r[9], info=r[10]),
+            )
+            for r in rows
+        ]
+
+    def report(self, run_id: int | None = None) -> IntegrityReport | None:
+        """A run's full report (the latest when run_id is None)."""
+        with self._db() as con:
+            if run_id is None:
+                row = con.execute("SELECT report FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+            else:
+                row = con.execute("SELECT report FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return IntegrityReport.model_validate_json(row[0]) if row else None
+
+    def findings_for(self, node_id: str, run_id: int | None = None) -> list[Finding]:
+        """Findings about one node in a run (the latest when run_id is None)."""
+        with self._db() as con:
+            if run_id is None:
+                row = con.execute("SELECT max(id) FROM runs").fetchone()
+                run_id = row[0] if row else None
+                if run_id is None:
+                    return []
+            rows = con.execute(
+                "SELECT finding FROM findings WHERE focus_node = ? AND run_id = ? ORDER BY rowid",
+                (node_id, run_id),
+            ).fetchall()
+        return [Finding.model_validate(json.loads(r[0])) for r in rows]

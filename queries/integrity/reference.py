@@ -1,0 +1,90 @@
+"""Reference data the checks compare against (YAML under data/, not code):
+
+- data/stated_counts.yaml: counts each document states about itself, with the line that states it;
+- data/responsibility_expected.yaml: which node kinds must have a responsible agency, by the
+  manifest's document kind (a loader profile may override it with `responsibility_expected`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from graph.model import NodeKind
+from loaders.corpus import DATA_DIR
+from queries.integrity.model import Severity
+
+STATED_COUNTS_FILE = DATA_DIR / "stated_counts.yaml"
+RESPONSIBILITY_FILE = DATA_DIR / "responsibility_expected.yaml"
+
+
+class ReferenceDataError(ValueError):
+    """Reference data that cannot be used; str() is one line naming the file."""
+
+
+class StatedCount(BaseModel):
+    document: str
+    line: int = Field(ge=1)
+    # The words that state the count, verbatim from that line (checked against the source).
+    quote: str
+    # "plan": the document's root; otherwise give scope_line (the node whose provenance starts there).
+    scope: Literal["plan", "line"] = "plan"
+    scope_line: int | None = None
+    kind: list[NodeKind]
+    expected: int = Field(ge=0)
+    severity: Severity = Severity.ERROR
+    note: str | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+    @property
+    def label(self) -> str:
+        return "/".join(k.value for k in self.kind)
+
+
+class StatedCounts(BaseModel):
+    counts: list[StatedCount] = Field(default_factory=list)
+
+
+class ResponsibilityExpected(BaseModel):
+    # manifest document kind -> node kinds that need a responsible agency (explicit or inherited)
+    by_document_kind: dict[str, list[NodeKind]] = Field(default_factory=dict)
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReferenceDataError(f"{path}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise ReferenceDataError(f"{path}: not valid YAML: {exc}".splitlines()[0]) from None
+
+
+def _first_error(path: Path, exc: ValidationError) -> ReferenceDataError:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return ReferenceDataError(f"{path}: {where}: {first['msg']}")
+
+
+def load_stated_counts(path: Path = STATED_COUNTS_FILE) -> list[StatedCount]:
+    try:
+        data = StatedCounts.model_validate(_read_yaml(path) or {})
+    except ValidationError as exc:
+        raise _first_error(path, exc) from None
+    for c in data.counts:
+        if c.scope == "line" and c.scope_line is None:
+            raise ReferenceDataError(f"{path}: {c.document}:{c.line}: scope 'line' needs scope_line")
+    return data.counts
+
+
+def load_responsibility_expected(path: Path = RESPONSIBILITY_FILE) -> ResponsibilityExpected:
+    try:
+        return ResponsibilityExpected.model_validate(_read_yaml(path) or {})
+    except ValidationError as exc:
+        raise _first_error(path, exc) from None

@@ -1,0 +1,129 @@
+"""Running the catalogue: on a store (the served graph), or on a corpus directory built into a store of
+its own (dry run), never touching the served graph."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from graph.embedded_store import EmbeddedStore
+from graph.ids import generation_id
+from graph.model import GraphBatch, LoadWarning
+from graph.store import GraphStore
+from loaders.pipeline import load_corpus
+from queries.integrity import checks as _checks  # noqa: F401 - registers the checks
+from queries.integrity.catalogue import CATALOGUE, Check, Findings, SkipCheck
+from queries.integrity.context import CheckContext
+from queries.integrity.model import CheckRun, CheckStatus, Finding, IntegrityReport, Severity, Summary
+
+
+class UnknownCheck(ValueError):
+    pass
+
+
+def select(only: Iterable[str] | None = None) -> list[Check]:
+    if only is None:
+        return list(CATALOGUE.values())
+    wanted = list(dict.fromkeys(only))
+    unknown = [i for i in wanted if i not in CATALOGUE]
+    if unknown:
+        raise UnknownCheck(f"unknown check(s) {', '.join(unknown)} (known: {', '.join(CATALOGUE)})")
+    return [CATALOGUE[i] for i in wanted]
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
+def _run_one(check: Check, ctx: CheckContext) -> tuple[CheckRun, list[Finding]]:
+    out = Findings(check)
+    t0 = time.perf_counter()
+    status = CheckStatus.PASSED
+    if check.needs_store and ctx.store is None:
+        status = CheckStatus.SKIPPED
+        out.note(f"the graph could not be stored ({ctx.load_error}); this check needs a store")
+    else:
+        try:
+            check.fn(ctx, out)
+        except SkipCheck as skip:
+            status = CheckStatus.SKIPPED
+            out.note(str(skip))
+        except Exception as exc:  # one broken check must not hide the others' results
+            status = CheckStatus.CRASHED
+            out.note(_one_line(exc))
+    if status is CheckStatus.PASSED and out.items:
+        status = CheckStatus.FAILED
+    run = CheckRun(
+        **check.info.model_dump(),
+        status=status,
+        findings=len(out.items),
+        duration_ms=round((time.perf_counter() - t0) * 1000, 2),
+        notes=out.notes,
+    )
+    return run, out.items
+
+
+def run_checks(ctx: CheckContext, only: Iterable[str] | None = None, corpus: str | None = None) -> IntegrityReport:
+    """Run the catalogue (or the checks named in `only`) and build the report. Reading the graph
+    happens first, so an unreachable store raises here instead of failing every check."""
+    selected = select(only)
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    _ = ctx.index
+    runs: list[CheckRun] = []
+    findings: list[Finding] = []
+    for check in selected:
+        run, items = _run_one(check, ctx)
+        runs.append(run)
+        findings.extend(items)
+    summary = Summary(**{s.value: sum(1 for f in findings if f.severity is s) for s in Severity})
+    if ctx.store is not None:
+        info = ctx.store.generation()
+        generation, store_name = (info.generation if info else None), ctx.store.name
+    else:
+        generation, store_name = (generation_id(ctx.batch) if ctx.batch else None), "none"
+    return IntegrityReport(
+        conforms=summary.error == 0 and not any(r.status is CheckStatus.CRASHED for r in runs),
+        generated_at=started.isoformat(timespec="seconds"),
+        duration_ms=round((time.perf_counter() - t0) * 1000, 2),
+        store=store_name,
+        generation=generation,
+        corpus=corpus or (str(ctx.corpus_dir) if ctx.corpus_dir else None),
+        load_error=ctx.load_error,
+        summary=summary,
+        checks=runs,
+        findings=findings,
+    )
+
+
+def check_store(
+    store: GraphStore,
+    warnings: list[LoadWarning] | None,
+    corpus_dir: Path | None,
+    only: Iterable[str] | None = None,
+    batch: GraphBatch | None = None,
+) -> IntegrityReport:
+    """Check the graph a store serves (warnings: those of the load that produced it, if known)."""
+    return run_checks(CheckContext(store, batch=batch, warnings=warnings, corpus_dir=corpus_dir), only)
+
+
+def check_batch(batch: GraphBatch, corpus_dir: Path | None, only: Iterable[str] | None = None) -> IntegrityReport:
+    """Dry run: write the batch to a new embedded store of its own and check it. A batch no store
+    accepts (duplicate ids, dangling edges) is checked as it is, with the reason in load_error."""
+    store: GraphStore | None = EmbeddedStore()
+    load_error = None
+    try:
+        assert store is not None
+        store.replace(batch)
+    except ValueError as exc:
+        store, load_error = None, _one_line(exc)
+    ctx = CheckContext(store, batch=batch, warnings=list(batch.warnings), corpus_dir=corpus_dir, load_error=load_error)
+    return run_checks(ctx, only)
+
+
+def check_corpus(corpus_dir: Path, only: Iterable[str] | None = None) -> IntegrityReport:
+    """Dry run of a corpus directory (raises DocumentError when a document cannot be read at all)."""
+    return check_batch(load_corpus(corpus_dir), corpus_dir, only)
