@@ -13,6 +13,9 @@ from loaders.pipeline import load_corpus
 
 CORPUS = DEFAULT_CORPUS
 
+# Bolt server, Neo4j store and both-stores fixtures (tests/conftest_bolt.py).
+pytest_plugins = ["tests.conftest_bolt"]
+
 
 @pytest.fixture(scope="session")
 def corpus_batch() -> GraphBatch:

@@ -1,0 +1,669 @@
+"""Neo4j store: the served graph in Neo4j (or any Bolt server speaking Neo4j 5 Cypher), official driver.
+
+Layout in the database:
+- `(:GNode {g, id, kind, title, document, order, line_start, line_end, quote, note, number, attrs,
+  assigned})`: one per graph node; `attrs` is a JSON string; `assigned` says whether the node has
+  a LEADS/CO_ORGANIZES assignment of its own (precomputed: inheritance stops at assigned nodes).
+- relationships between GNodes, typed by EdgeType, with the provenance and `attrs` (JSON).
+- `(:GDoc {g, id, pos, meta})`: the documents of the load, `meta` is the DocumentMeta as JSON.
+- `(:GMeta {key, slot, generation, loaded_at, nodes, edges})`: which slot is served for the graph
+  named `key` ("main" unless the store is given another name: several graphs can share a database).
+
+Atomic reloads: every load writes its nodes under a fresh `g` (the slot) next to the served graph, in
+UNWIND batches, then one transaction checks the new slot is complete and moves the pointer. Every
+read matches the pointer first, in the same query, so a reader sees the old graph or the new one,
+never a mix. The old slot is deleted after a short grace period (readers that read the pointer just
+before the swap finish first); a load that fails leaves the pointer alone and its partial slot is
+deleted then, or at the next load if the database went away.
+
+Orderings are applied here, in Python, with the same keys as the embedded store: string ordering in
+Cypher differs between servers, and the exports of both stores must be byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConfigurationError,
+    DatabaseUnavailable,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from graph.cypher_dialect import Dialect, detect
+from graph.ids import generation_id
+from graph.model import (
+    RESPONSIBILITY_TYPES,
+    DocumentMeta,
+    Edge,
+    EdgeType,
+    GraphBatch,
+    Node,
+    NodeKind,
+    Provenance,
+)
+from graph.store import GenerationInfo, GraphStore, Ranked, Responsibility, Role, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+SCHEMA: list[str] = [
+    "CREATE CONSTRAINT pg_meta_key IF NOT EXISTS FOR (m:GMeta) REQUIRE m.key IS UNIQUE",
+    "CREATE CONSTRAINT pg_node_key IF NOT EXISTS FOR (n:GNode) REQUIRE (n.g, n.id) IS UNIQUE",
+    "CREATE INDEX pg_node_g IF NOT EXISTS FOR (n:GNode) ON (n.g)",
+    "CREATE INDEX pg_node_kind IF NOT EXISTS FOR (n:GNode) ON (n.g, n.kind)",
+    "CREATE INDEX pg_node_document IF NOT EXISTS FOR (n:GNode) ON (n.g, n.document)",
+    "CREATE INDEX pg_doc_g IF NOT EXISTS FOR (d:GDoc) ON (d.g)",
+]
+
+# Patterns are written from the node the query already holds: ArcadeDB's planner expands a
+# variable-length pattern from its left end (1000x slower the other way round); Neo4j does not care.
+# Every read starts here: the served slot, read in the same query as the data.
+_CUR = "MATCH (m:GMeta {key: $pointer}) WITH m.slot AS s "
+
+Q_GENERATION = (
+    "MATCH (m:GMeta {key: $pointer}) RETURN m.generation AS generation, m.loaded_at AS loaded_at, "
+    "m.nodes AS nodes, m.edges AS edges"
+)
+Q_DOCUMENTS = _CUR + "MATCH (d:GDoc {g: s}) RETURN d.pos AS pos, d.meta AS meta"
+Q_GET_NODES = _CUR + "UNWIND $ids AS nid MATCH (n:GNode {g: s, id: nid}) RETURN properties(n) AS n"
+Q_CHILDREN = _CUR + "MATCH (:GNode {g: s, id: $id})-[:CONTAINS]->(c:GNode) RETURN properties(c) AS n"
+Q_PARENT = _CUR + "MATCH (:GNode {g: s, id: $id})<-[:CONTAINS]-(p:GNode) RETURN properties(p) AS n"
+Q_PARENTS = (
+    _CUR + "UNWIND $ids AS nid MATCH (:GNode {g: s, id: nid})<-[:CONTAINS]-(p:GNode) RETURN nid, properties(p) AS n"
+)
+Q_ANCESTORS = (
+    _CUR + "MATCH path = (:GNode {g: s, id: $id})<-[:CONTAINS*1..]-(a:GNode) "
+    "WHERE $max IS NULL OR length(path) <= $max "
+    "OPTIONAL MATCH (a)<-[:CONTAINS]-(pp:GNode) "
+    "RETURN properties(a) AS n, length(path) AS depth, pp.id AS parent"
+)
+Q_DESCENDANTS = (
+    _CUR + "MATCH path = (:GNode {g: s, id: $id})-[:CONTAINS*1..]->(c:GNode) "
+    "WHERE $max IS NULL OR length(path) <= $max "
+    "RETURN properties(c) AS n, length(path) AS depth, nodes(path)[-2].id AS parent"
+)
+_RESP_TAIL = (
+    "MATCH (ag)-[r:LEADS|CO_ORGANIZES]->(t:GNode) "
+    "OPTIONAL MATCH path = (t)-[:CONTAINS*1..]->(c:GNode) WHERE none(x IN tail(nodes(path)) WHERE x.assigned) "
+    "RETURN properties(ag) AS ag, type(r) AS type, properties(r) AS r, properties(t) AS t, "
+    "collect(properties(c)) AS inherited"
+)
+Q_RESPONSIBILITIES = _CUR + "MATCH (ag:GNode {g: s, id: $id}) " + _RESP_TAIL
+Q_RESPONSIBILITIES_UNITS = (
+    _CUR + "MATCH (:GNode {g: s, id: $id})-[:HAS_UNIT*0..]->(u:GNode) WITH DISTINCT u AS ag " + _RESP_TAIL
+)
+# Every assigned ancestor-or-self with its distance: the nearest one is picked in Python.
+Q_RESPONSIBLE_FOR = (
+    _CUR + "UNWIND $ids AS nid MATCH (n:GNode {g: s, id: nid}) "
+    "MATCH path = (n)<-[:CONTAINS*0..]-(a:GNode) WHERE a.assigned "
+    "MATCH (a)<-[r:LEADS|CO_ORGANIZES]-(ag:GNode) "
+    "RETURN nid, properties(n) AS n, collect({d: length(path), via: a.id, ag: properties(ag), "
+    "type: type(r), r: properties(r)}) AS rs"
+)
+Q_SLOT = "MATCH (m:GMeta {key: $pointer}) RETURN m.slot AS s"
+# Reads of several statements take the slot as a parameter: each statement reads committed data
+# anew, so reading the pointer in each could mix two generations.
+Q_STATS_NODES = "MATCH (n:GNode {g: $slot}) RETURN n.kind AS kind, n.document AS document, count(*) AS c"
+Q_STATS_EDGES = "MATCH (:GNode {g: $slot})-[r]->() RETURN type(r) AS type, count(*) AS c"
+
+Q_CREATE_NODES = "UNWIND $rows AS row CREATE (n:GNode) SET n = row RETURN count(n) AS c"
+Q_CREATE_DOCS = "UNWIND $rows AS row CREATE (d:GDoc) SET d = row RETURN count(d) AS c"
+# Relationship types cannot be parameters: one statement per EdgeType, built from the enum only.
+Q_CREATE_EDGES = {
+    t: (
+        "UNWIND $rows AS row MATCH (a:GNode {g: $slot, id: row.s}) MATCH (b:GNode {g: $slot, id: row.t}) "
+        f"CREATE (a)-[r:{t.value}]->(b) SET r = row.p RETURN count(r) AS c"
+    )
+    for t in EdgeType
+}
+Q_COUNT_SLOT = (
+    "OPTIONAL MATCH (n:GNode {g: $slot}) WITH count(n) AS nodes "
+    "OPTIONAL MATCH (:GNode {g: $slot})-[r]->() WITH nodes, count(r) AS edges "
+    "OPTIONAL MATCH (d:GDoc {g: $slot}) RETURN nodes, edges, count(d) AS docs"
+)
+Q_SWAP = (
+    "MERGE (m:GMeta {key: $pointer}) WITH m, m.slot AS old "
+    "SET m.slot = $slot, m.generation = $generation, m.loaded_at = $loaded_at, m.nodes = $nodes, m.edges = $edges "
+    "RETURN old"
+)
+# Slots no graph points at: left by loads that died half-way (of any graph sharing the database).
+Q_STALE_SLOTS = (
+    "OPTIONAL MATCH (m:GMeta) WITH collect(m.slot) AS live "
+    "MATCH (n:GNode) WHERE NOT n.g IN live RETURN DISTINCT n.g AS g "
+    "UNION "
+    "OPTIONAL MATCH (m:GMeta) WITH collect(m.slot) AS live "
+    "MATCH (d:GDoc) WHERE NOT d.g IN live RETURN DISTINCT d.g AS g"
+)
+Q_DROP_POINTER = "MATCH (m:GMeta {key: $pointer}) WITH m, m.slot AS old DELETE m RETURN old"
+Q_DELETE_NODES = "MATCH (n:GNode {g: $slot}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS c"
+Q_DELETE_DOCS = "MATCH (d:GDoc {g: $slot}) WITH d LIMIT $limit DELETE d RETURN count(*) AS c"
+
+
+# --- conversions ----------------------------------------------------------------------------------
+def doc_order(node: Node) -> tuple[str, int, str]:
+    return (node.document, node.order, node.id)
+
+
+def _node_props(n: Node, slot: str, assigned: bool) -> Row:
+    attrs = n.model_dump(mode="json")["attrs"]
+    return {
+        "g": slot,
+        "id": n.id,
+        "kind": n.kind.value,
+        "title": n.title,
+        "document": n.provenance.document,
+        "line_start": n.provenance.line_start,
+        "line_end": n.provenance.line_end,
+        "quote": n.provenance.quote,
+        "note": n.provenance.note,
+        "number": n.number,
+        "order": n.order,
+        "attrs": json.dumps(attrs, ensure_ascii=False),
+        "assigned": assigned,
+    }
+
+
+def _edge_props(e: Edge) -> Row:
+    return {
+        "document": e.provenance.document,
+        "line_start": e.provenance.line_start,
+        "line_end": e.provenance.line_end,
+        "quote": e.provenance.quote,
+        "note": e.provenance.note,
+        "attrs": json.dumps(e.model_dump(mode="json")["attrs"], ensure_ascii=False),
+    }
+
+
+def _prov(p: Row) -> Provenance:
+    return Provenance(
+        document=p["document"],
+        line_start=p["line_start"],
+        line_end=p["line_end"],
+        quote=p["quote"],
+        note=p.get("note"),
+    )
+
+
+def _node(p: Row) -> Node:
+    return Node(
+        id=p["id"],
+        kind=NodeKind(p["kind"]),
+        title=p["title"],
+        provenance=_prov(p),
+        number=p.get("number"),
+        order=p["order"],
+        attrs=json.loads(p.get("attrs") or "{}"),
+    )
+
+
+def _edge(source: str, target: str, type_: str, p: Row) -> Edge:
+    return Edge(
+        source=source,
+        target=target,
+        type=EdgeType(type_),
+        provenance=_prov(p),
+        attrs=json.loads(p.get("attrs") or "{}"),
+    )
+
+
+def _role(t: EdgeType) -> Role:
+    return Role.LEAD if t is EdgeType.LEADS else Role.CO
+
+
+def validate(batch: GraphBatch) -> None:
+    """The same rules as the embedded store, checked before anything is written."""
+    ids: set[str] = set()
+    for n in batch.nodes:
+        if n.id in ids:
+            raise ValueError(f"duplicate node id {n.id!r}")
+        ids.add(n.id)
+    keys: set[tuple[str, str, str]] = set()
+    has_parent: set[str] = set()
+    for e in batch.edges:
+        for end in (e.source, e.target):
+            if end not in ids:
+                raise ValueError(f"edge {e.type} {e.source} -> {e.target}: unknown node {end!r}")
+        if e.key in keys:
+            # A relationship database would store it twice; the interface has one edge per key.
+            raise ValueError(f"duplicate edge {e.type} {e.source} -> {e.target}")
+        keys.add(e.key)
+        if e.type is EdgeType.CONTAINS:
+            if e.target in has_parent:
+                raise ValueError(f"node {e.target!r} has two parents")
+            has_parent.add(e.target)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+# Errors that mean "the database is not there" rather than "this query is wrong".
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, OSError)
+
+
+class Neo4jStore(GraphStore):
+    name = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        *,
+        batch_size: int = 2000,
+        connect_timeout: float = 5.0,
+        retry_seconds: float = 15.0,
+        grace_seconds: float = 1.0,
+        graph: str = "main",
+    ) -> None:
+        self.uri = uri
+        self.graph = graph
+        self.database = database
+        self._auth = (user or "neo4j", password or "") if (user or password) else None
+        self.batch_size = batch_size
+        self.connect_timeout = connect_timeout
+        self.retry_seconds = retry_seconds
+        # How long readers that picked the old slot just before a swap get to finish.
+        self.grace_seconds = grace_seconds
+        self._driver: Driver | None = None
+        self._dialect: Dialect | None = None
+        self._schema_ready = False
+        self._conn_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    # --- connection ---------------------------------------------------------------------------
+    def _where(self) -> str:
+        return f"Neo4j at {self.uri}" + (f" (database {self.database!r})" if self.database else "")
+
+    def _get_driver(self) -> Driver:
+        with self._conn_lock:
+            if self._driver is None:
+                try:
+                    self._driver = GraphDatabase.driver(
+                        self.uri,
+                        auth=self._auth,
+                        connection_timeout=self.connect_timeout,
+                        max_transaction_retry_time=self.retry_seconds,
+                        # Connections idle this long are checked before use (the server may have restarted).
+                        liveness_check_timeout=30.0,
+                    )
+                except (ConfigurationError, ValueError) as exc:
+                    raise StoreUnavailable(f"invalid Neo4j URI {self.uri!r}: {_reason(exc)}") from None
+            return self._driver
+
+    def _forget_server(self) -> None:
+        """After a connection failure: probe the dialect and set up the schema again next time.
+
+        The driver itself is kept. It holds no session state across calls, drops pooled connections
+        to a server that went away, and opens new ones when it is back; closing it here would break
+        other threads' calls in flight."""
+        self._dialect = None
+        self._schema_ready = False
+
+    def _call(self, fn: Callable[[Driver], T]) -> T:
+        """Run `fn` with the driver; connection-level failures become StoreUnavailable (one line)."""
+        driver = self._get_driver()
+        try:
+            return fn(driver)
+        except _UNAVAILABLE as exc:
+            self._forget_server()
+            raise StoreUnavailable(f"{self._where()} is unreachable: {_reason(exc)}") from None
+        except AuthError as exc:
+            self._forget_server()
+            raise StoreUnavailable(f"{self._where()} refused the credentials: {_reason(exc)}") from None
+        except ClientError as exc:
+            if exc.code and exc.code.startswith("Neo.ClientError.Database."):
+                self._forget_server()
+                raise StoreUnavailable(f"{self._where()}: {_reason(exc)}") from None
+            raise
+
+    def _read(self, work: Callable[[ManagedTransaction], T], retry: float | None = None) -> T:
+        def run(driver: Driver) -> T:
+            with driver.session(
+                database=self.database, max_transaction_retry_time=retry or self.retry_seconds
+            ) as session:
+                return session.execute_read(work)
+
+        return self._call(run)
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        def run(driver: Driver) -> T:
+            with driver.session(database=self.database) as session:
+                return session.execute_write(work)
+
+        return self._call(run)
+
+    def _rows(self, query: str, retry: float | None = None, **params: Any) -> list[Row]:
+        params.setdefault("pointer", self.graph)
+
+        def work(tx: ManagedTransaction) -> list[Row]:
+            return tx.run(query, params).data()
+
+        return self._read(work, retry)
+
+    def dialect(self) -> Dialect:
+        """The server's dialect, probed once per connection."""
+        if self._dialect is None:
+
+            def probe(driver: Driver) -> Dialect:
+                with driver.session(database=self.database) as session:
+                    return detect(session)
+
+            self._dialect = self._call(probe)
+        return self._dialect
+
+    def ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        dialect = self.dialect()
+
+        def setup(driver: Driver) -> None:
+            with driver.session(database=self.database) as session:
+                for q in SCHEMA:  # DDL runs in auto-commit transactions, one statement each
+                    session.run(q).consume()
+                if dialect.await_indexes is not None:
+                    session.run(dialect.await_indexes, {"timeout": 300}).consume()
+
+        self._call(setup)
+        self._schema_ready = True
+
+    def close(self) -> None:
+        with self._conn_lock:
+            driver, self._driver = self._driver, None
+        if driver is not None:
+            driver.close()
+
+    def drop(self) -> None:
+        """Delete this store's graph (pointer and data) from the database; for tests and tools."""
+        with self._write_lock:
+
+            def work(tx: ManagedTransaction) -> str | None:
+                rec = tx.run(Q_DROP_POINTER, {"pointer": self.graph}).single()
+                return rec["old"] if rec else None
+
+            old = self._write(work)
+            if old:
+                self._delete_slot(old)
+
+    # --- writes -------------------------------------------------------------------------------
+    def replace(self, batch: GraphBatch) -> GenerationInfo:
+        validate(batch)
+        with self._write_lock:
+            self.ensure_schema()
+            self._delete_stale()
+            slot = uuid.uuid4().hex
+            info = GenerationInfo(
+                generation=generation_id(batch),
+                loaded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                nodes=len(batch.nodes),
+                edges=len(batch.edges),
+            )
+            try:
+                self._write_slot(slot, batch)
+                old = self._swap(slot, info, docs=len(batch.documents))
+            except StoreUnavailable:
+                raise  # the database is gone: its partial slot is removed at the next load
+            except BaseException:
+                self._discard(slot)
+                raise
+            if old:
+                time.sleep(self.grace_seconds)
+                self._discard(old)
+            return info
+
+    def _batches(self, rows: list[Row]) -> Iterable[list[Row]]:
+        for i in range(0, len(rows), self.batch_size):
+            yield rows[i : i + self.batch_size]
+
+    def _write_rows(self, query: str, rows: list[Row], what: str, **params: Any) -> None:
+        for chunk in self._batches(rows):
+
+            def work(tx: ManagedTransaction, chunk: list[Row] = chunk) -> int:
+                rec = tx.run(query, {**params, "rows": chunk}).single()
+                return int(rec["c"]) if rec else 0
+
+            written = self._write(work)
+            if written != len(chunk):
+                raise ValueError(f"wrote {written} of {len(chunk)} {what}: the batch refers to missing nodes")
+
+    def _write_slot(self, slot: str, batch: GraphBatch) -> None:
+        assigned = {e.target for e in batch.edges if e.type in RESPONSIBILITY_TYPES}
+        docs = [
+            {"g": slot, "id": d.id, "pos": i, "meta": json.dumps(d.model_dump(mode="json"), ensure_ascii=False)}
+            for i, d in enumerate(batch.documents)
+        ]
+        self._write_rows(Q_CREATE_DOCS, docs, "documents")
+        nodes = [_node_props(n, slot, n.id in assigned) for n in batch.nodes]
+        self._write_rows(Q_CREATE_NODES, nodes, "nodes")
+        by_type: dict[EdgeType, list[Row]] = {}
+        for e in batch.edges:
+            by_type.setdefault(e.type, []).append({"s": e.source, "t": e.target, "p": _edge_props(e)})
+        for t, rows in by_type.items():
+            self._write_rows(Q_CREATE_EDGES[t], rows, f"{t.value} edges", slot=slot)
+
+    def _swap(self, slot: str, info: GenerationInfo, docs: int) -> str | None:
+        """Check the new slot is complete and point readers at it, in one transaction."""
+
+        def work(tx: ManagedTransaction) -> str | None:
+            counts = tx.run(Q_COUNT_SLOT, {"slot": slot}).single()
+            got = (counts["nodes"], counts["edges"], counts["docs"]) if counts else (0, 0, 0)
+            if got != (info.nodes, info.edges, docs):
+                # e.g. another process cleaned up this slot as stale while it was being written
+                raise RuntimeError(
+                    f"the new graph is incomplete ({got[0]}/{info.nodes} nodes, {got[1]}/{info.edges} edges, "
+                    f"{got[2]}/{docs} documents); the previous graph stays served"
+                )
+            rec = tx.run(
+                Q_SWAP,
+                {
+                    "pointer": self.graph,
+                    "slot": slot,
+                    "generation": info.generation,
+                    "loaded_at": info.loaded_at,
+                    "nodes": info.nodes,
+                    "edges": info.edges,
+                },
+            ).single()
+            return rec["old"] if rec else None
+
+        return self._write(work)
+
+    def _delete_slot(self, slot: str) -> None:
+        for query in (Q_DELETE_NODES, Q_DELETE_DOCS):
+            while True:
+
+                def work(tx: ManagedTransaction, query: str = query) -> int:
+                    rec = tx.run(query, {"slot": slot, "limit": self.batch_size}).single()
+                    return int(rec["c"]) if rec else 0
+
+                if self._write(work) == 0:
+                    break
+
+    def _discard(self, slot: str) -> None:
+        """Best-effort removal of a slot nobody reads; what is left is removed at the next load."""
+        try:
+            self._delete_slot(slot)
+        except Exception as exc:
+            log.warning("could not delete unused graph slot %s: %s", slot, _reason(exc))
+
+    def _delete_stale(self) -> None:
+        """Remove slots left by loads that died half-way (server killed, process killed)."""
+        for row in self._rows(Q_STALE_SLOTS):
+            self._delete_slot(row["g"])
+
+    # --- reads --------------------------------------------------------------------------------
+    def generation(self) -> GenerationInfo | None:
+        # Health checks call this: fail fast rather than retrying for long.
+        rows = self._rows(Q_GENERATION, retry=min(2.0, self.retry_seconds))
+        if not rows:
+            return None
+        r = rows[0]
+        return GenerationInfo(r["generation"], r["loaded_at"], r["nodes"], r["edges"])
+
+    def documents(self) -> list[DocumentMeta]:
+        rows = sorted(self._rows(Q_DOCUMENTS), key=lambda r: r["pos"])
+        return [DocumentMeta.model_validate_json(r["meta"]) for r in rows]
+
+    def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
+        if not ids:
+            return []
+        found = {n.id: n for n in (_node(r["n"]) for r in self._rows(Q_GET_NODES, ids=list(dict.fromkeys(ids))))}
+        return [found.get(i) for i in ids]
+
+    def nodes(self, kinds: Iterable[NodeKind] | None = None, document: str | None = None) -> list[Node]:
+        where = []
+        params: dict[str, Any] = {}
+        if kinds is not None:
+            params["kinds"] = [NodeKind(k).value for k in kinds]
+            where.append("n.kind IN $kinds")
+        if document is not None:
+            params["document"] = document
+            where.append("n.document = $document")
+        # The WHERE clause is assembled from fixed fragments; values travel as parameters.
+        cypher = _CUR + "MATCH (n:GNode {g: s}) " + (f"WHERE {' AND '.join(where)} " if where else "")
+        rows = self._rows((cypher + "RETURN properties(n) AS n"), **params)
+        return sorted((_node(r["n"]) for r in rows), key=doc_order)
+
+    def edges(
+        self,
+        source: str | None = None,
+        target: str | None = None,
+        types: Iterable[EdgeType] | None = None,
+    ) -> list[Edge]:
+        params: dict[str, Any] = {}
+        a = "(a:GNode {g: s})"
+        b = "(b:GNode {g: s})"
+        if source is not None:
+            a = "(a:GNode {g: s, id: $source})"
+            params["source"] = source
+        if target is not None:
+            b = "(b:GNode {g: s, id: $target})"
+            params["target"] = target
+        where = ""
+        if types is not None:
+            params["types"] = [EdgeType(t).value for t in types]
+            where = "WHERE type(r) IN $types "
+        # Start from the bound end (see the note on patterns above).
+        pattern = f"{b}<-[r]-{a}" if target is not None and source is None else f"{a}-[r]->{b}"
+        cypher = _CUR + f"MATCH {pattern} " + where + "RETURN a.id AS s, b.id AS t, type(r) AS type, properties(r) AS p"
+        rows = self._rows(cypher, **params)
+        return sorted((_edge(r["s"], r["t"], r["type"], r["p"]) for r in rows), key=lambda e: e.key)
+
+    def children(self, node_id: str) -> list[Node]:
+        return sorted((_node(r["n"]) for r in self._rows(Q_CHILDREN, id=node_id)), key=doc_order)
+
+    def parent(self, node_id: str) -> Node | None:
+        found = sorted((_node(r["n"]) for r in self._rows(Q_PARENT, id=node_id)), key=doc_order)
+        return found[0] if found else None
+
+    def parents_many(self, node_ids: Sequence[str]) -> list[Node | None]:
+        if not node_ids:
+            return []
+        found: dict[str, list[Node]] = {}
+        for r in self._rows(Q_PARENTS, ids=list(dict.fromkeys(node_ids))):
+            found.setdefault(r["nid"], []).append(_node(r["n"]))
+        return [min(found[i], key=doc_order) if i in found else None for i in node_ids]
+
+    def ancestors(self, node_id: str, max_depth: int | None = None) -> list[Ranked]:
+        rows = sorted(self._rows(Q_ANCESTORS, id=node_id, max=max_depth), key=lambda r: r["depth"])
+        out: list[Ranked] = []
+        seen = {node_id}
+        for r in rows:
+            n = _node(r["n"])
+            if n.id in seen:  # a cycle: stop where the walk comes back, as the embedded store does
+                break
+            seen.add(n.id)
+            out.append(Ranked(n, r["depth"], r["parent"]))
+        return out
+
+    def descendants(self, node_id: str, max_depth: int | None = None) -> list[Ranked]:
+        best: dict[str, Ranked] = {}
+        for r in self._rows(Q_DESCENDANTS, id=node_id, max=max_depth):
+            n = _node(r["n"])
+            if n.id == node_id:
+                continue
+            if n.id not in best or r["depth"] < best[n.id].depth:
+                best[n.id] = Ranked(n, r["depth"], r["parent"])
+        return sorted(best.values(), key=lambda x: (x.depth, *doc_order(x.node)))
+
+    def responsibilities(self, agency_id: str, include_units: bool = False) -> list[Responsibility]:
+        query = Q_RESPONSIBILITIES_UNITS if include_units else Q_RESPONSIBILITIES
+        explicit: list[Responsibility] = []
+        inherited: list[Responsibility] = []
+        for r in self._rows(query, id=agency_id):
+            agency = _node(r["ag"])
+            target = _node(r["t"])
+            t = EdgeType(r["type"])
+            e = _edge(agency.id, target.id, t.value, r["r"])
+            explicit.append(Responsibility(agency, target, _role(t), True, target.id, e))
+            seen: set[str] = set()
+            for c in r["inherited"]:
+                node = _node(c)
+                if node.id in seen or node.id == target.id:
+                    continue
+                seen.add(node.id)
+                inherited.append(Responsibility(agency, node, _role(t), False, target.id, e))
+
+        def key(x: Responsibility) -> tuple[str, int, str, str, str]:
+            return (*doc_order(x.node), x.role.value, x.agency.id)
+
+        return sorted(explicit, key=key) + sorted(inherited, key=key)
+
+    def responsible_for(self, node_id: str) -> list[Responsibility]:
+        return self.responsible_for_many([node_id])[0]
+
+    def responsible_for_many(self, node_ids: Sequence[str]) -> list[list[Responsibility]]:
+        if not node_ids:
+            return []
+        by_id: dict[str, list[Responsibility]] = {}
+        for row in self._rows(Q_RESPONSIBLE_FOR, ids=list(dict.fromkeys(node_ids))):
+            node = _node(row["n"])
+            nearest = min(x["d"] for x in row["rs"])
+            out = []
+            for x in row["rs"]:
+                if x["d"] != nearest:
+                    continue
+                agency = _node(x["ag"])
+                t = EdgeType(x["type"])
+                e = _edge(agency.id, x["via"], t.value, x["r"])
+                out.append(Responsibility(agency, node, _role(t), x["d"] == 0, x["via"], e))
+            by_id[row["nid"]] = sorted(out, key=lambda r: (r.role is not Role.LEAD, r.agency.id))
+        return [list(by_id.get(i, [])) for i in node_ids]
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row]]:
+            rec = tx.run(Q_SLOT, {"pointer": self.graph}).single()
+            if rec is None:
+                return [], []
+            p = {"slot": rec["s"]}
+            return tx.run(Q_STATS_NODES, p).data(), tx.run(Q_STATS_EDGES, p).data()
+
+        node_rows, edge_rows = self._read(work)
+        by_kind: dict[str, int] = {}
+        by_doc: dict[str, int] = {}
+        for r in node_rows:
+            by_kind[r["kind"]] = by_kind.get(r["kind"], 0) + r["c"]
+            by_doc[r["document"]] = by_doc.get(r["document"], 0) + r["c"]
+        by_type = {r["type"]: r["c"] for r in edge_rows}
+        return {
+            "by_kind": dict(sorted(by_kind.items())),
+            "by_document": dict(sorted(by_doc.items())),
+            "by_edge_type": dict(sorted(by_type.items())),
+        }
