@@ -27,6 +27,8 @@ _t2s = opencc.OpenCC("t2s")
 LABEL = "AGENCY"
 # Paragraphs are batched into chunks of about this many characters (spaCy's max_length is 1e6).
 CHUNK = 200_000
+# A name ending in 部 followed by one of these is a word that merely contains it (部門, 部分).
+_NOT_AFTER_BU = {"门", "分"}
 _ASCII_NAME = re.compile(r"[A-Za-z0-9 .&,'-]+")
 
 
@@ -125,6 +127,8 @@ def find_mentions(text: str, book: AgencyBook | None = None) -> list[Mention]:
             rec = m.book.records.get(ent.ent_id_)
             if rec is None or not rec.is_agency:
                 continue
+            if ent.text.endswith("部") and folded[ent.end_char : ent.end_char + 1] in _NOT_AFTER_BU:
+                continue  # 部門 (sector), 部分 (part): 000:291 高等教育部門 is not 教育部
             start = lo + offsets[ent.start_char]
             end = lo + offsets[ent.end_char - 1] + 1
             surface = text[start:end]

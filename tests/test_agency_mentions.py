@@ -109,6 +109,7 @@ def test_longest_name_wins() -> None:
         ("002", 1528, "moea"),  # 奈良市觀光經濟部產業政策課 is a Japanese city office
         ("000", 983, "iii"),  # `- III.` is a roman numeral, not 資策會
         ("002", 5, "iii-mic"),  # TAIWAN ECONOMIC FORUM: MIC inside a word
+        ("000", 291, "moe"),  # 高等教育部門 (the higher-education sector) is not 教育部
     ],
 )
 def test_traps(doc: str, line: int, absent: str) -> None:
