@@ -1,12 +1,16 @@
-"""`policygraph schema`: print the GraphQL schema as SDL."""
+"""`policygraph schema`: print the GraphQL schema (SDL), as committed in schema.graphql."""
 
 from __future__ import annotations
 
 import typer
 
 
-def schema_command() -> None:
-    """Print the GraphQL schema (SDL)."""
+def schema_sdl() -> str:
     from app.graphql_api import schema
 
-    typer.echo(schema.as_str())
+    return schema.as_str() + "\n"
+
+
+def schema_command() -> None:
+    """Print the GraphQL schema (SDL)."""
+    typer.echo(schema_sdl(), nl=False)

@@ -1,0 +1,57 @@
+"""The schema: read-only by default; with the reload mutation when an admin token is configured.
+
+`schema` (with the mutation) is what `policygraph schema` prints and schema.graphql holds; the
+server uses `read_only_schema` unless Settings.admin_token is set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry import Schema
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+
+from app.gql.errors import ErrorCodes, log_unexpected
+from app.gql.limits import Limits
+from app.gql.query import Mutation, Query
+from app.gql.types import CONCRETE_TYPES, HierarchyNode
+
+
+class PolicyGraphSchema(Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # Strawberry logs every error with its trace; a NOT_FOUND is not worth a trace in the log.
+        log_unexpected(errors)
+
+
+def extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
+    """Factories: fresh extension instances for every request (instances hold the request's
+    execution context). The parser and validation caches behind them are shared by strawberry."""
+    return [
+        ErrorCodes,
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: ParserCache(maxsize=limits.cache_size),
+        lambda: ValidationCache(maxsize=limits.cache_size),
+    ]
+
+
+def make_schema(limits: Limits | None = None, mutations: bool = True) -> PolicyGraphSchema:
+    limits = limits or Limits()
+    return PolicyGraphSchema(
+        query=Query,
+        mutation=Mutation if mutations else None,
+        types=[*CONCRETE_TYPES, HierarchyNode],
+        extensions=extensions(limits),
+    )
+
+
+schema = make_schema()

@@ -1,0 +1,367 @@
+"""Search for Chinese analysts, over the GraphStore interface only (both stores behave the same).
+
+Matching is insensitive to full/half width, Traditional/Simplified, spaces and case (the same fold as
+loaders.agencies.norm_key). A query that names an agency by any of its names, abbreviations or its
+English name is expanded to all of that agency's names, so 數發部, MODA and 數位發展部 find the
+same agency (first) and the same items that mention it. Results are ranked, and each carries the
+text that matched with the match located inside it.
+
+The index is built from one `store.nodes()` call; callers cache it per graph generation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import opencc
+
+from graph.model import Node, NodeKind
+from graph.store import GraphStore
+from loaders.agencies import AgencyBook, load_agency_book
+
+_t2s = opencc.OpenCC("t2s")
+_SPACE = re.compile(r"\s+")
+# A space survives folding only between two ASCII letters/digits, so English words keep their
+# boundaries ("multimodal" does not contain the word "moda") while `數發 部` folds to `数发部`.
+_DROP_SPACE = re.compile(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])")
+_WORDCH = re.compile(r"[a-z0-9]")
+
+
+def fold(text: str) -> str:
+    """Comparison form: NFKC (full -> half width), Simplified, lower case, no whitespace except one
+    space between ASCII words. Same steps as loaders.agencies.norm_key apart from that space."""
+    s = _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return str(_t2s.convert(_DROP_SPACE.sub("", s))).lower()
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(c: str) -> str:
+    return str(_t2s.convert(unicodedata.normalize("NFKC", c))).lower()
+
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """`fold` character by character, with the index in `text` of every folded character, so a
+    match found in folded text can be shown in the original text."""
+    chars: list[tuple[str, int]] = []
+    for i, c in enumerate(text):
+        chars.extend((f, i) for f in _fold_char(c))
+    out: list[str] = []
+    where: list[int] = []
+    for k, (c, i) in enumerate(chars):
+        if c.isspace():
+            prev = out[-1] if out else ""
+            nxt = next((d for d, _ in chars[k + 1 :] if not d.isspace()), "")
+            if not (_WORDCH.fullmatch(prev) and _WORDCH.fullmatch(nxt)) or (out and out[-1] == " "):
+                continue
+            c = " "
+        out.append(c)
+        where.append(i)
+    return "".join(out), where
+
+
+@lru_cache(maxsize=1024)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """Where a folded term may match: an ASCII end of the term must sit on a word boundary."""
+    head = r"(?<![a-z0-9])" if _WORDCH.match(term[:1]) else ""
+    tail = r"(?![a-z0-9])" if _WORDCH.match(term[-1:]) else ""
+    return re.compile(head + re.escape(term) + tail)
+
+
+def find(folded_text: str, term: str) -> int:
+    """Index of the first match of a folded term in folded text, or -1."""
+    m = _term_pattern(term).search(folded_text)
+    return m.start() if m else -1
+
+
+def count(folded_text: str, term: str) -> int:
+    return sum(1 for _ in _term_pattern(term).finditer(folded_text))
+
+
+# --- years ------------------------------------------------------------------------------------
+ROC_OFFSET = 1911  # 民國 N 年 = N + 1911
+_YEAR_SPAN_MAX = 60  # a range wider than this is not a list of years
+_AD_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(?:[-–—~～]|至|到)\s*((?:19|20)\d{2})(?!\d)")
+_AD = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?=\s*(?:年|/\d|-\d{1,2}(?!\d)))")
+_ROC_RANGE = re.compile(r"(?<![\d,.])(\d{2,3})\s*年?\s*(?:[-–—~～]|至|到)\s*(\d{2,3})\s*年")
+# Year/month ranges as schedules print them: 115/01-118/12 (ROC) or 2026/01-2029/12 (AD).
+_MONTH_RANGE = re.compile(r"(?<![\d,.])(\d{3,4})[/.](\d{1,2})\s*(?:[-–—~～]|至|到)\s*(\d{3,4})[/.](\d{1,2})(?!\d)")
+_ROC = re.compile(r"(?:民國\s*)(\d{2,3})(?=\s*年)|(?<![\d,.])(\d{2,3})(?=\s*年)|(?<![\d,.])(\d{3})(?=/\d{1,2}(?!\d))")
+
+
+def _roc_ok(n: int) -> bool:
+    # ROC years in these documents are 60-150 (1971-2061); smaller numbers before 年 are durations.
+    return 60 <= n <= 150
+
+
+def years_in(text: str) -> set[int]:
+    """AD years a text mentions: `2030 年`, `2025-2028`, `2026/01`, and ROC years converted to AD
+    (`民國 114 年`, `112—116年`, `115/01`). Ranges give every year in them."""
+    t = unicodedata.normalize("NFKC", text)
+    years: set[int] = set()
+    for m in _AD_RANGE.finditer(t):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a <= b <= a + _YEAR_SPAN_MAX:
+            years.update(range(a, b + 1))
+    for m in _AD.finditer(t):
+        years.add(int(m.group(1)))
+    for m in _ROC_RANGE.finditer(t):
+        a, b = int(m.group(1)), int(m.group(2))
+        if _roc_ok(a) and _roc_ok(b) and a <= b:
+            years.update(range(a + ROC_OFFSET, b + ROC_OFFSET + 1))
+    for m in _MONTH_RANGE.finditer(t):
+        a, b = int(m.group(1)), int(m.group(3))
+        if _roc_ok(a) and _roc_ok(b):
+            a, b = a + ROC_OFFSET, b + ROC_OFFSET
+        if 1900 <= a <= b <= a + _YEAR_SPAN_MAX:
+            years.update(range(a, b + 1))
+    for m in _ROC.finditer(t):
+        n = int(next(g for g in m.groups() if g is not None))
+        if _roc_ok(n):
+            years.add(n + ROC_OFFSET)
+    return years
+
+
+def _year_of(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        m = re.match(r"\s*((?:19|20)\d{2})", value)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def node_years(node: Node) -> set[int]:
+    """Years a node is about: its own year/period attributes (targets, plans, schedules) and the
+    years its title and text mention."""
+    a = node.attrs
+    years: set[int] = set()
+    for key in ("year", "target_year", "baseline_year"):
+        y = _year_of(a.get(key))
+        if y is not None:
+            years.add(y)
+    for lo_key, hi_key in (("period_start", "period_end"), ("start", "end"), ("schedule_start", "schedule_end")):
+        lo, hi = _year_of(a.get(lo_key)), _year_of(a.get(hi_key))
+        if lo is not None and hi is not None and lo <= hi <= lo + _YEAR_SPAN_MAX:
+            years.update(range(lo, hi + 1))
+        else:
+            years.update(y for y in (lo, hi) if y is not None)
+    text = a.get("text")
+    years |= years_in(node.title + (" " + text if isinstance(text, str) else ""))
+    return years
+
+
+# --- index ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IndexedField:
+    name: str  # title | alias | englishName | text
+    text: str
+    folded: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    node: Node
+    fields: tuple[IndexedField, ...]
+    years: frozenset[int]
+
+
+def _names(node: Node) -> list[tuple[str, str]]:
+    a = node.attrs
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for key in ("short_name", "aliases", "abbreviations", "former_names"):
+        val = a.get(key)
+        for s in [val] if isinstance(val, str) else (val or []):
+            if isinstance(s, str) and s and s not in seen and s != a.get("english"):
+                seen.add(s)
+                out.append(("alias", s))
+    eng = a.get("english")
+    if isinstance(eng, str) and eng:
+        out.append(("englishName", eng))
+    return out
+
+
+def entry_for(node: Node) -> Entry:
+    fields = [IndexedField("title", node.title, fold(node.title))]
+    fields += [IndexedField(name, s, fold(s)) for name, s in _names(node)]
+    text = node.attrs.get("text")
+    if isinstance(text, str) and text:
+        fields.append(IndexedField("text", text, fold(text)))
+    return Entry(node, tuple(fields), frozenset(node_years(node)))
+
+
+@dataclass
+class SearchIndex:
+    entries: list[Entry]
+    by_id: dict[str, Entry] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {e.node.id: e for e in self.entries}
+
+    @classmethod
+    def build(cls, store: GraphStore) -> SearchIndex:
+        return cls([entry_for(n) for n in store.nodes()])
+
+
+@lru_cache(maxsize=1)
+def agency_book() -> AgencyBook:
+    return load_agency_book()
+
+
+# --- search -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Hit:
+    node: Node
+    score: float
+    field: str
+    # The whole text of the field that matched, and the match inside it (offsets into `text`).
+    text: str
+    start: int
+    end: int
+    # The name searched for when the query was expanded (an agency's other name), else None.
+    expanded_from: str | None = None
+
+    @property
+    def snippet(self) -> str:
+        return snippet(self.text, self.start, self.end)
+
+
+SNIPPET_CONTEXT = 24
+
+
+def snippet(text: str, start: int, end: int, context: int = SNIPPET_CONTEXT) -> str:
+    a = max(0, start - context)
+    b = min(len(text), end + context)
+    return ("…" if a > 0 else "") + text[a:b] + ("…" if b < len(text) else "")
+
+
+def locate(text: str, folded_query: str) -> tuple[int, int]:
+    """Offsets in `text` of the first match of a folded query (0, 0 when only the whole-string fold
+    matched, e.g. a phrase conversion changed the length)."""
+    ftext, where = fold_with_map(text)
+    i = find(ftext, folded_query)
+    if i < 0 or not folded_query:
+        return 0, 0
+    j = i + len(folded_query) - 1
+    return where[i], where[j] + 1
+
+
+_FIELD_WEIGHT = {"title": 1.0, "alias": 0.95, "englishName": 0.95, "text": 0.5}
+
+
+def _score(f: IndexedField, q: str) -> float | None:
+    """Score of one field for one folded term: exact > prefix > contained (by coverage)."""
+    if not q:
+        return None
+    w = _FIELD_WEIGHT.get(f.name, 0.5)
+    if f.folded == q:
+        return 100.0 * w
+    if f.name == "text":
+        n = count(f.folded, q)
+        return None if n == 0 else 30.0 + min(n, 5)
+    i = find(f.folded, q)
+    if i == 0:
+        return (70.0 + 20.0 * len(q) / len(f.folded)) * w
+    if i > 0:
+        return (55.0 + 20.0 * len(q) / len(f.folded)) * w
+    return None
+
+
+def expansions(query: str) -> list[str]:
+    """Other names of the agency a query names (by name, abbreviation, former or English name)."""
+    rec = agency_book().resolve(query)
+    if rec is None:
+        return []
+    book = agency_book()
+    names = [n for n in book.names_of(rec) if fold(n) != fold(query)]
+    return list(dict.fromkeys(names))
+
+
+EXPANSION_PENALTY = 10.0
+
+
+def _best(entry: Entry, terms: Sequence[tuple[str, str | None]]) -> Hit | None:
+    best: Hit | None = None
+    for folded_term, original in terms:
+        for f in entry.fields:
+            s = _score(f, folded_term)
+            if s is None:
+                continue
+            if original is not None:
+                s -= EXPANSION_PENALTY
+            if best is None or s > best.score:
+                start, end = locate(f.text, folded_term)
+                best = Hit(entry.node, round(s, 3), f.name, f.text, start, end, original)
+    return best
+
+
+def search(
+    index: SearchIndex,
+    query: str,
+    kinds: Iterable[NodeKind] | None = None,
+    documents: Iterable[str] | None = None,
+    ids: set[str] | None = None,
+) -> list[Hit]:
+    """Ranked hits for `query` (best first; ties in document order). Multi-word queries that match
+    nowhere as a whole match when every word matches the same node."""
+    q = fold(query)
+    if not q:
+        return []
+    kindset = set(kinds) if kinds is not None else None
+    docset = set(documents) if documents is not None else None
+    terms: list[tuple[str, str | None]] = [(q, None)] + [(fold(n), n) for n in expansions(query)]
+    words = [fold(w) for w in query.split()] if len(query.split()) > 1 else []
+
+    hits: list[Hit] = []
+    for e in index.entries:
+        n = e.node
+        if kindset is not None and n.kind not in kindset:
+            continue
+        if docset is not None and n.document not in docset:
+            continue
+        if ids is not None and n.id not in ids:
+            continue
+        h = _best(e, terms)
+        if h is None and words:
+            parts = [_best(e, [(w, None)]) for w in words]
+            if all(p is not None for p in parts):
+                first = max((p for p in parts if p is not None), key=lambda p: p.score)
+                h = Hit(
+                    n,
+                    round(sum(p.score for p in parts if p) / len(parts) - 5.0, 3),
+                    first.field,
+                    first.text,
+                    first.start,
+                    first.end,
+                )
+        if h is not None:
+            hits.append(h)
+    hits.sort(key=lambda h: (-h.score, h.node.document, h.node.order, h.node.id))
+    return hits
+
+
+def text_filter(index: SearchIndex, nodes: Iterable[Node], query: str) -> list[Node]:
+    """Nodes (order kept) whose title, names or text contain `query` (folded), or another name of
+    the agency it names."""
+    terms = [fold(query)] + [fold(n) for n in expansions(query)]
+    terms = [t for t in terms if t]
+    out = []
+    for n in nodes:
+        e = index.by_id.get(n.id) or entry_for(n)
+        if any(find(f.folded, t) >= 0 for f in e.fields for t in terms):
+            out.append(n)
+    return out
+
+
+def year_filter(index: SearchIndex, nodes: Iterable[Node], year: int) -> list[Node]:
+    out = []
+    for n in nodes:
+        e = index.by_id.get(n.id) or entry_for(n)
+        if year in e.years:
+            out.append(n)
+    return out
