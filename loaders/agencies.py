@@ -152,7 +152,8 @@ _CLOSE = ")）"
 # Markup around names in cells and tags: HTML tags, markdown bold, 【】, and labels.
 _MARKUP = re.compile(r"<[^>]{0,80}>|\*\*|【|】|(?:共同)?召集部會\s*[:：]|(?:主|協)辦(?:機關)?\s*[:：]")
 _TRAILING = re.compile(r"(?:等)?[\s。.]*$")
-_COLLECTIVE_PATTERN = re.compile(r"^(各|相關|其他).{0,12}(機關|部會|單位|政府|縣市)$")
+# Generic groups beyond the YAML list (各相關機關, 其他部會); matched on norm_key, hence Simplified.
+_COLLECTIVE_PATTERN = re.compile(r"^(各|相关|其他).{0,12}(机关|部会|单位|政府|县市)$")
 
 
 def _blank(text: str) -> str:

@@ -135,6 +135,9 @@ def test_collectives_are_not_agencies(book: AgencyBook) -> None:
         assert book.is_collective(name)
         assert book.resolve(name) is None
     assert not book.is_collective("經濟部")
+    # Not in the YAML list, but the same kind of group.
+    assert book.is_collective("各相關機關") and book.is_collective("其他部會")
+    assert not book.is_collective("各縣市政府衛生局長")
 
 
 def test_an_unknown_name_stays_unresolved(book: AgencyBook) -> None:
