@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -73,6 +74,13 @@ def create_app(settings: Settings | None = None, service: GraphService | None = 
         payload = health_payload(svc)
         return JSONResponse(payload, status_code=200 if payload["status"] == "ok" else 503)
 
+    if settings.cors_origins:  # off by default: only the listed origins may call the API from a browser
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
     app.include_router(graphql_api.router(svc), prefix="/graphql")
     app.include_router(monitoring.router(svc))
     app.include_router(explorer.router())
