@@ -12,9 +12,12 @@ read as a stream of tokens in document order, not as a grid:
 
 Each agency string is then assigned to a body strategy by a small dynamic programme over the
 strategies in body order: the table follows body order, so assignments never go backwards; a line
-that names a strategy (or lists its measures) is evidence for it; giving one strategy two different
-strings, or leaving a strategy without any, costs. Pure functions: text and the body outline in,
-assignments and warnings out.
+that names a strategy (or lists its measures) is evidence for it, and the k-th string of a line
+goes with the k-th strategy it names; giving one strategy two different strings, leaving a strategy
+without any, or sending a string to a strategy its line does not mention while the line offers one,
+costs. Strings beyond the strategies their line names (a merged cell) flow on to the next ones.
+Where one strategy still gets different strings, the one printed most often is kept and the others
+become warnings. Pure functions: text and the body outline in, assignments and warnings out.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ W_RANK = 1  # the string's position among the line's strings matches the strateg
 C_CONFLICT = 5  # one strategy gets a string different from the one before it
 C_SKIP = 3  # a strategy between two assignments gets no string at all
 C_SAME_MOVED = 2  # an identical consecutive string moves on to a new strategy (usually a repeat)
+# The line offers a strategy for this string's position, yet the string goes to one it never
+# mentions (strings beyond the line's strategies, as in a merged cell, are exempt).
+C_OFF_LINE = 3
 
 # Fuzzy matching thresholds (0..100 after match_key).
 MIN_TITLE_SCORE = 70.0
@@ -393,8 +399,8 @@ def assign(
 
     chosen = _solve(stream, len(strategies), resolve)
     by_strategy: dict[int, list[tuple[AgencyString, str]]] = {}
-    for (s, ln, rank), t in zip(stream, chosen, strict=True):
-        by_strategy.setdefault(t, []).append((s, _evidence(ln, rank, t)))
+    for (s, ln, _rank), t in zip(stream, chosen, strict=True):
+        by_strategy.setdefault(t, []).append((s, _evidence(ln, t)))
 
     for si, st in enumerate(strategies):
         got = by_strategy.get(si)
@@ -412,7 +418,7 @@ def assign(
     return result
 
 
-def _evidence(ln: _Line, rank: int, t: int) -> str:
+def _evidence(ln: _Line, t: int) -> str:
     if t in ln.named:
         return "named"
     if t in ln.measured:
@@ -439,6 +445,12 @@ def _solve(stream: list[tuple[AgencyString, _Line, int]], n: int, resolve: Resol
     if not stream or n == 0:
         return []
     sigs = [_signature(s, resolve) for s, _, _ in stream]
+    # A string another line prints the same way for strategy t is no conflict on t, even after a
+    # different one (A, B, A keeps the second A).
+    supported = [
+        {t for j, (_, ln, _) in enumerate(stream) if j != i and sigs[j] == sigs[i] for t in (*ln.named, *ln.measured)}
+        for i in range(len(stream))
+    ]
 
     def gain(i: int, t: int) -> float:
         _, ln, rank = stream[i]
@@ -448,8 +460,11 @@ def _solve(stream: list[tuple[AgencyString, _Line, int]], n: int, resolve: Resol
         if t in ln.measured:
             g += W_MEASURE
         cands = ln.rank_candidates()
-        if rank < len(cands) and cands[rank] == t:
-            g += W_RANK
+        if rank < len(cands):
+            if cands[rank] == t:
+                g += W_RANK
+            elif t not in ln.named and t not in ln.measured:
+                g -= C_OFF_LINE
         return g
 
     neg = float("-inf")
@@ -466,7 +481,7 @@ def _solve(stream: list[tuple[AgencyString, _Line, int]], n: int, resolve: Resol
                 if prev == neg:
                     continue
                 if tp == t:
-                    cost = 0.0 if same else C_CONFLICT
+                    cost = 0.0 if same or t in supported[i] else C_CONFLICT
                 else:
                     cost = C_SKIP * (t - tp - 1) + (C_SAME_MOVED if same else 0.0)
                 if prev - cost > best:
