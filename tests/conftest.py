@@ -17,6 +17,14 @@ CORPUS = DEFAULT_CORPUS
 pytest_plugins = ["tests.conftest_bolt"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _check_history_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Apps made by tests record integrity runs; keep them out of the working tree."""
+    import os
+
+    os.environ.setdefault("POLICYGRAPH_HISTORY_DB", str(tmp_path_factory.mktemp("history") / "history.sqlite"))
+
+
 @pytest.fixture(scope="session")
 def corpus_batch() -> GraphBatch:
     return load_corpus(CORPUS)
