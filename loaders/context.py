@@ -45,8 +45,10 @@ class DocResult:
         target: str,
         type: EdgeType,
         prov: Provenance,
+        /,
         **attrs: Any,
     ) -> None:
+        # Positional-only, so edge attributes may be called `source`, `target` or `type` too.
         self.edges.append(Edge(source=source, target=target, type=type, provenance=prov, attrs=attrs))
 
     def warn(self, doc: str, line: int, code: str, message: str) -> None:
