@@ -13,13 +13,11 @@ import yaml
 
 from graph.model import HIERARCHY_KINDS, DocumentMeta, Edge, EdgeType, GraphBatch, LoadWarning, Node
 from graph.store import GraphStore
-from loaders.agencies import AGENCIES_FILE, REF_DOCUMENT
-from loaders.context import PROFILES_DIR, read_profile
-from loaders.corpus import DATA_DIR
+from loaders.agencies import REF_DOCUMENT
+from loaders.context import read_profile
 from loaders.source import DocumentError, SourceText, read_source
 from queries.integrity.reference import (
-    RESPONSIBILITY_FILE,
-    STATED_COUNTS_FILE,
+    References,
     ResponsibilityExpected,
     StatedCount,
     load_responsibility_expected,
@@ -108,11 +106,7 @@ class CheckContext:
     warnings: list[LoadWarning] | None = None
     corpus_dir: Path | None = None
     load_error: str | None = None
-    stated_counts_file: Path = STATED_COUNTS_FILE
-    responsibility_file: Path = RESPONSIBILITY_FILE
-    profiles_dir: Path = PROFILES_DIR
-    agencies_file: Path = AGENCIES_FILE
-    plans_file: Path = DATA_DIR / "plans.yaml"
+    refs: References = field(default_factory=References)
     _sources: dict[str, SourceText | str] = field(default_factory=dict)
 
     @cached_property
@@ -125,24 +119,24 @@ class CheckContext:
 
     @cached_property
     def stated_counts(self) -> list[StatedCount]:
-        return load_stated_counts(self.stated_counts_file)
+        return load_stated_counts(self.refs.stated_counts)
 
     @cached_property
     def responsibility_expected(self) -> ResponsibilityExpected:
-        return load_responsibility_expected(self.responsibility_file)
+        return load_responsibility_expected(self.refs.responsibility)
 
     @cached_property
     def plan_gazetteer(self) -> set[str]:
         """Ids of the plan gazetteer's entries (empty when there is no gazetteer file)."""
         try:
-            raw = yaml.safe_load(self.plans_file.read_text(encoding="utf-8")) or {}
+            raw = yaml.safe_load(self.refs.plans.read_text(encoding="utf-8")) or {}
         except OSError:
             return set()
         return {str(p["id"]) for p in raw.get("plans", []) if isinstance(p, dict) and "id" in p}
 
     def profile(self, meta: DocumentMeta) -> dict[str, Any]:
         try:
-            return read_profile(meta.profile, self.profiles_dir)
+            return read_profile(meta.profile, self.refs.profiles)
         except DocumentError:
             return {}
 
@@ -154,7 +148,7 @@ class CheckContext:
 
     def _read(self, document: str) -> SourceText | str:
         if document == REF_DOCUMENT:
-            path = self.agencies_file
+            path = self.refs.agencies
         else:
             meta = self.index.docs_by_id.get(document)
             if meta is None:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -14,11 +15,25 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from graph.model import NodeKind
+from loaders.agencies import AGENCIES_FILE
+from loaders.context import PROFILES_DIR
 from loaders.corpus import DATA_DIR
 from queries.integrity.model import Severity
 
 STATED_COUNTS_FILE = DATA_DIR / "stated_counts.yaml"
 RESPONSIBILITY_FILE = DATA_DIR / "responsibility_expected.yaml"
+PLANS_FILE = DATA_DIR / "plans.yaml"
+
+
+@dataclass(frozen=True)
+class References:
+    """Where the reference data lives (the bundled data/ by default; tests point elsewhere)."""
+
+    stated_counts: Path = STATED_COUNTS_FILE
+    responsibility: Path = RESPONSIBILITY_FILE
+    agencies: Path = AGENCIES_FILE
+    plans: Path = PLANS_FILE
+    profiles: Path = PROFILES_DIR
 
 
 class ReferenceDataError(ValueError):

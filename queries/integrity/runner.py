@@ -17,6 +17,7 @@ from queries.integrity import checks as _checks  # noqa: F401 - registers the ch
 from queries.integrity.catalogue import CATALOGUE, Check, Findings, SkipCheck
 from queries.integrity.context import CheckContext
 from queries.integrity.model import CheckRun, CheckStatus, Finding, IntegrityReport, Severity, Summary
+from queries.integrity.reference import References
 
 
 class UnknownCheck(ValueError):
@@ -105,12 +106,19 @@ def check_store(
     corpus_dir: Path | None,
     only: Iterable[str] | None = None,
     batch: GraphBatch | None = None,
+    refs: References | None = None,
 ) -> IntegrityReport:
     """Check the graph a store serves (warnings: those of the load that produced it, if known)."""
-    return run_checks(CheckContext(store, batch=batch, warnings=warnings, corpus_dir=corpus_dir), only)
+    ctx = CheckContext(store, batch=batch, warnings=warnings, corpus_dir=corpus_dir, refs=refs or References())
+    return run_checks(ctx, only)
 
 
-def check_batch(batch: GraphBatch, corpus_dir: Path | None, only: Iterable[str] | None = None) -> IntegrityReport:
+def check_batch(
+    batch: GraphBatch,
+    corpus_dir: Path | None,
+    only: Iterable[str] | None = None,
+    refs: References | None = None,
+) -> IntegrityReport:
     """Dry run: write the batch to a new embedded store of its own and check it. A batch no store
     accepts (duplicate ids, dangling edges) is checked as it is, with the reason in load_error."""
     store: GraphStore | None = EmbeddedStore()
@@ -120,7 +128,14 @@ def check_batch(batch: GraphBatch, corpus_dir: Path | None, only: Iterable[str] 
         store.replace(batch)
     except ValueError as exc:
         store, load_error = None, _one_line(exc)
-    ctx = CheckContext(store, batch=batch, warnings=list(batch.warnings), corpus_dir=corpus_dir, load_error=load_error)
+    ctx = CheckContext(
+        store,
+        batch=batch,
+        warnings=list(batch.warnings),
+        corpus_dir=corpus_dir,
+        load_error=load_error,
+        refs=refs or References(),
+    )
     return run_checks(ctx, only)
 
 

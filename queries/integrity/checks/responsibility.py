@@ -103,7 +103,7 @@ def _gazetteer_records(path: Path) -> dict[str, AgencyRecord]:
 )
 def ambiguous_aliases(ctx: CheckContext, out: Findings) -> None:
     try:
-        records = _gazetteer_records(ctx.agencies_file)
+        records = _gazetteer_records(ctx.refs.agencies)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         out.add(f"the agency gazetteer cannot be read: {exc}".splitlines()[0])
         return

@@ -1,0 +1,256 @@
+"""Integrity checks in the running system: the bundled corpus, the load hook, the history, the
+scheduler, /metrics and `policygraph check` (formats and exit codes)."""
+
+from __future__ import annotations
+
+import json
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.main import create_app
+from app.monitoring import IntegrityMonitor, ScheduleError, history_for, schedule_trigger
+from app.service import GraphService
+from app.settings import Settings
+from graph.embedded_store import EmbeddedStore
+from graph.model import GraphBatch
+from graph.store import GraphStore
+from queries.integrity import (
+    CATALOGUE,
+    RunHistory,
+    Severity,
+    check_batch,
+    check_store,
+    findings_for,
+    history,
+    latest_report,
+)
+from tests.conftest import CORPUS
+from tests.test_integrity_checks import S1M2, make_mini
+
+
+def _wait_for(cond: Callable[[], bool], timeout: float = 15.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+# --- the bundled corpus -----------------------------------------------------------------------
+
+
+def test_bundled_corpus_has_no_error_findings(any_store: GraphStore, corpus_batch: GraphBatch) -> None:
+    report = check_store(any_store, list(corpus_batch.warnings), CORPUS)
+    errors = [f"{f.check}: {f.message}" for f in report.findings if f.severity is Severity.ERROR]
+    assert errors == []
+    assert report.conforms
+    # 000:2643 「4 項目標、16 項子目標、53 項策略，及 249 項…措施」 is checked, not skipped.
+    run = next(r for r in report.checks if r.id == "stated-count")
+    assert not any("st-plan-114" in n for n in run.notes)
+
+
+@pytest.mark.bolt
+def test_both_stores_give_the_same_findings(
+    corpus_store: EmbeddedStore, neo4j_corpus_store: GraphStore, corpus_batch: GraphBatch
+) -> None:
+    a = check_store(corpus_store, list(corpus_batch.warnings), CORPUS)
+    b = check_store(neo4j_corpus_store, list(corpus_batch.warnings), CORPUS)
+    assert a.generation == b.generation
+    assert [f.model_dump() for f in a.findings] == [f.model_dump() for f in b.findings]
+
+
+def test_bundled_corpus_known_warnings(corpus_store: EmbeddedStore, corpus_batch: GraphBatch) -> None:
+    report = check_store(corpus_store, list(corpus_batch.warnings), CORPUS)
+    no_agency = {f.focus_node for f in report.findings_of("no-responsible-agency")}
+    # 000:2740 推動在宅醫療，擴大公共醫療服務: the 表4 row has measures and no 參與部會 string.
+    # 000:2815 表4 stops mid-strategy: 發展電力去碳化與節能科技 (body 2573) has no row.
+    st = {n.id: n.title for n in corpus_store.nodes(document="st-plan-114") if n.id in no_agency}
+    assert "推動在宅醫療，擴大公共醫療服務" in st.values()
+    assert "發展電力去碳化與節能科技" in st.values()
+    # 003:1135/1136 are the same paragraph numbered 14 and 15.
+    dup = [f for f in report.findings_of("duplicate-title") if f.evidence[0].document == "smart-nation-2021"]
+    assert [sorted(e.line or 0 for e in f.evidence) for f in dup] == [[1135, 1136]]
+    # 003: 829 `1.` is followed by 869 `5.`.
+    gaps = [f.evidence[0].line for f in report.findings_of("numbering-sequence") if f.severity is Severity.WARNING]
+    assert 869 in gaps
+
+
+# --- the load hook and the history ------------------------------------------------------------
+
+
+def test_every_load_records_a_check_run(tmp_path: Path, corpus_copy: Path) -> None:
+    settings = Settings(corpus=corpus_copy, history_db=tmp_path / "h.sqlite")
+    svc = GraphService(settings, store=EmbeddedStore())
+    mon = IntegrityMonitor(svc)
+    stop = mon.start(trigger=None)
+    try:
+        load = svc.reload()
+        assert load.ok
+        runs = [r for r in mon.history.runs() if r.trigger == "load"]
+        assert len(runs) == 1
+        assert runs[0].generation == load.generation and runs[0].store == "embedded"
+        # A broken corpus is not loaded: no check run for it.
+        (corpus_copy / "manifest.yaml").write_text("documents: [", encoding="utf-8")
+        assert not svc.reload().ok
+        assert len([r for r in mon.history.runs() if r.trigger == "load"]) == 1
+    finally:
+        stop()
+    assert mon.on_load not in svc.post_load
+
+
+def test_history_functions(tmp_path: Path) -> None:
+    m = make_mini(tmp_path)
+    db = RunHistory(tmp_path / "history.sqlite")
+    assert latest_report(db) is None and history(db) == [] and findings_for(db, S1M2) == []
+    clean = check_batch(m.batch(), m.dir, refs=m.refs)
+    db.record(clean, "load")
+    m.replace_node(S1M2, attrs={"schedule_start": "2027-03", "schedule_end": "2026-12"})
+    broken = check_batch(m.batch(), m.dir, refs=m.refs)
+    db.record(broken, "schedule")
+    runs = history(db, limit=5)
+    assert [(r.trigger, r.conforms, r.summary.error) for r in runs] == [("schedule", False, 1), ("load", True, 0)]
+    assert history(db, limit=1)[0].trigger == "schedule"
+    latest = latest_report(db)
+    assert latest is not None and latest.generation == broken.generation
+    [f] = findings_for(db, S1M2)
+    assert f.check == "schedule-reversed"
+    assert db.findings_for(S1M2, run_id=runs[1].id) == []
+
+
+def test_history_is_pruned(tmp_path: Path) -> None:
+    m = make_mini(tmp_path)
+    db = RunHistory(tmp_path / "h.sqlite", keep=3)
+    report = check_batch(m.batch(), m.dir, refs=m.refs)
+    ids = [db.record(report, "schedule") for _ in range(5)]
+    assert [r.id for r in db.runs(10)] == ids[:1:-1]
+
+
+# --- the scheduler ----------------------------------------------------------------------------
+
+
+def test_scheduler_runs_the_checks_on_an_interval(tmp_path: Path, corpus_store: EmbeddedStore) -> None:
+    svc = GraphService(Settings(history_db=tmp_path / "h.sqlite"), store=corpus_store)
+    mon = IntegrityMonitor(svc)
+    stop = mon.start(trigger=IntervalTrigger(seconds=0.2))
+    try:
+        _wait_for(lambda: len([r for r in mon.history.runs() if r.trigger == "schedule"]) >= 2)
+    finally:
+        stop()
+    runs = mon.history.runs(50)
+    assert {r.trigger for r in runs} == {"startup", "schedule"}
+    info = corpus_store.generation()
+    assert info is not None and all(r.generation == info.generation for r in runs)
+
+
+def test_schedule_from_settings() -> None:
+    assert schedule_trigger(Settings()) is None
+    t = schedule_trigger(Settings(check_interval_seconds=90))
+    assert isinstance(t, IntervalTrigger) and t.interval.total_seconds() == 90
+    c = schedule_trigger(Settings(check_interval_seconds=90, check_cron="*/15 2 * * 1-5"))
+    assert isinstance(c, CronTrigger)  # the cron expression wins
+    with pytest.raises(ScheduleError, match="not a cron expression"):
+        schedule_trigger(Settings(check_cron="every morning"))
+
+
+# --- /metrics ---------------------------------------------------------------------------------
+
+
+def _metrics(client: TestClient) -> dict[str, list[tuple[dict[str, str], float]]]:
+    text = client.get("/metrics").text
+    out: dict[str, list[tuple[dict[str, str], float]]] = {}
+    for fam in text_string_to_metric_families(text):
+        for s in fam.samples:
+            out.setdefault(s.name, []).append((dict(s.labels), s.value))
+    return out
+
+
+def test_metrics_expose_the_last_run(tmp_path: Path) -> None:
+    svc = GraphService(Settings(history_db=tmp_path / "h.sqlite"))
+    app = create_app(svc.settings, service=svc)
+    with TestClient(app) as client:
+        _wait_for(lambda: bool(_metrics(client).get("policygraph_integrity_runs_total")))
+        m = _metrics(client)
+        assert m["policygraph_integrity_runs_total"] == [({"trigger": "startup"}, 1.0)]
+        assert m["policygraph_integrity_last_run_timestamp_seconds"][0][1] > time.time() - 60
+        assert m["policygraph_integrity_last_run_duration_seconds"][0][1] > 0
+        assert m["policygraph_integrity_conforms"][0][1] == 1.0  # the bundled corpus conforms
+        # One findings gauge per check at its own severity, equal to the recorded run's counts.
+        gauges = {(lab["check"], lab["severity"]): v for lab, v in m["policygraph_integrity_findings"]}
+        latest = latest_report(history_for(svc))
+        assert latest is not None
+        for check in CATALOGUE.values():
+            n = sum(1 for f in latest.findings if f.check == check.id and f.severity is check.severity)
+            assert gauges[(check.id, check.severity.value)] == n
+        # A reload runs the checks again, through the post-load hook.
+        assert svc.reload().ok
+        m = _metrics(client)
+        assert sorted(m["policygraph_integrity_runs_total"], key=str) == sorted(
+            [({"trigger": "startup"}, 1.0), ({"trigger": "load"}, 1.0)], key=str
+        )
+    assert [r.trigger for r in history_for(svc).runs()] == ["load", "startup"]
+
+
+# --- policygraph check ------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_check_junit_parses_and_exit_code_is_zero(tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["check", "--dry-run", "--corpus", str(CORPUS), "--format", "junit"])
+    assert result.exit_code == 0, result.output
+    root = ET.fromstring(result.stdout)
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("failures") == "0"
+    assert [c.get("name") for c in suite.iter("testcase")] == list(CATALOGUE)
+
+
+def test_check_exits_1_on_an_error_finding(tmp_path: Path, corpus_copy: Path) -> None:
+    # 000:731 「2. 推動 Å 世代半導體、化合物半導體研發計畫」 loses its marker: the plan says 249
+    # measures (2643) and now has 248.
+    doc = next(corpus_copy.glob("000_*.txt"))
+    lines = doc.read_text(encoding="utf-8").split("\n")
+    assert lines[730].startswith("2. 推動 Å 世代半導體")
+    lines[730] = lines[730][3:]
+    doc.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "report.xml"
+    result = runner.invoke(cli, ["check", "--dry-run", "--corpus", str(corpus_copy), "-f", "junit", "-o", str(out)])
+    assert result.exit_code == 1
+    suite = ET.parse(out).getroot().find("testsuite")
+    assert suite is not None
+    failed = [c.get("name") for c in suite.iter("testcase") if c.find("failure") is not None]
+    assert failed == ["stated-count"]
+    failure = next(c for c in suite.iter("testcase") if c.get("name") == "stated-count").find("failure")
+    assert failure is not None and "states 249 Measure" in (failure.text or "")
+    js = runner.invoke(cli, ["check", "--dry-run", "--corpus", str(corpus_copy), "--format", "json", "-c", "stated-count"])
+    assert js.exit_code == 1
+    data = json.loads(js.stdout)
+    assert data["conforms"] is False and [c["id"] for c in data["checks"]] == ["stated-count"]
+
+
+def test_check_exits_2_when_it_cannot_check(tmp_path: Path) -> None:
+    missing = runner.invoke(cli, ["check", "--dry-run", "--corpus", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2
+    assert "manifest" in missing.stderr and "Traceback" not in missing.output
+    unknown = runner.invoke(cli, ["check", "--dry-run", "-c", "no-such-check"])
+    assert unknown.exit_code == 2 and "unknown check(s) no-such-check" in unknown.stderr
+
+
+def test_check_served_graph_table_and_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "h.sqlite"
+    monkeypatch.setenv("POLICYGRAPH_HISTORY_DB", str(db))
+    result = runner.invoke(cli, ["check", "--record", "-c", "orphan-item", "-c", "stated-count"])
+    assert result.exit_code == 0, result.output
+    assert "orphan-item" in result.stdout and "conforms" in result.stdout
+    [run] = RunHistory(db).runs()
+    assert run.trigger == "cli" and run.conforms
