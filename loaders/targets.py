@@ -1,0 +1,259 @@
+"""Quantified targets, baselines, achievements and budgets in plan prose (any document).
+
+`extract_targets(text)` finds every quantity with a unit (`逾 15 兆元`, `50 萬個`, `約20MW`,
+`64%`, `百萬家`, `排名第13`, `全球前五`), the year it belongs to (AD; ROC years converted:
+`115年底` -> 2026) and what kind of figure it is, from the cue words of its clause and sentence:
+
+- budget: money a government sets aside (`匡列`, `編列`, `預算`, `經費`, `挹注`);
+- achieved: a result already reached (`已`, `截至`, `迄今`, `已達成`);
+- target: a figure the plan aims at (`預計`, `期`, `目標`, `將`, `可望`, `至少`, `原訂…目標`), or a
+  figure for a year after the reference year;
+- baseline: where things stand (`排名`, `位居`, `現況`, a figure for a past year).
+
+Figures reported from outside sources (`根據…報告`, `市場規模`, `年複合成長率`, `預估`/`推估`
+by others) are not the plan's and are left out, as are quantities with no year and no cue.
+
+Pure: text in, facts out (spans are offsets into the text given).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+TargetType = Literal["target", "baseline", "achieved", "budget"]
+
+_MULT = {"十": 10.0, "百": 100.0, "千": 1e3, "萬": 1e4, "億": 1e8, "兆": 1e12}
+# Units after a number, longest first (a multiplier may precede them: 萬人次, 億元, 兆美元).
+_UNITS = (
+    "百萬瓦",
+    "美元",
+    "歐元",
+    "韓元",
+    "日圓",
+    "人民幣",
+    "元",
+    "人次",
+    "名",
+    "人",
+    "廠家次",
+    "家次",
+    "家",
+    "個",
+    "項次",
+    "項",
+    "座",
+    "架",
+    "處",
+    "案次",
+    "案",
+    "件",
+    "組",
+    "筆",
+    "場次",
+    "小時",
+    "公頃",
+    "所",
+    "校",
+    "班",
+    "隊",
+    "篇",
+    "位",
+    "站",
+    "線",
+    "倍",
+    "MW",
+    "GW",
+    "kW",
+    "Pflops",
+    "%",
+    "％",
+)
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CN_NUM = r"[一二兩三四五六七八九十百千]+"
+_UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
+_QTY = re.compile(
+    rf"(?P<qual>逾|超過|超越|至少|約|近|達到?|突破|高達|共|累計)?\s*"
+    rf"(?:(?P<num>{_NUM})|(?P<cnum>{_CN_NUM})(?=[萬億兆]))\s*"
+    rf"(?P<mult>[萬億兆](?!元以上)?)?\s*(?P<unit>{_UNIT_RE})?"
+)
+_RANK = re.compile(r"(?:排名|名列|位居|排行)(?:全球|世界|亞洲|第)?\s*第?\s*(?P<num>\d{1,3})(?:\s*名)?")
+_TOP = re.compile(r"(?:全球|世界)\s*前\s*(?P<n>[一二三四五六七八九十]|\d{1,2})(?:大|名)?")
+_YEAR_AD = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年")
+_YEAR_ROC = re.compile(r"(?:民國\s*)?(?<![\d/])(?P<y>\d{2,3})\s*(?:年|學年度)")
+_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
+# Clauses end at full-width punctuation or a comma that is not a thousands separator (1,500).
+_CLAUSE = re.compile(r"(?:[^，,、：:]|,(?=\d{3}))+[，,、：:]?")
+
+_BUDGET = re.compile(r"匡列|編列|預算|挹注|經費需求|總經費")
+_ORIGINAL = re.compile(r"原訂|原定|既定目標")
+_ACHIEVED_STRONG = re.compile(r"已達成|已達|已完成|已有|迄今")
+_AS_OF = re.compile(r"截至|截止")
+_ACHIEVED = re.compile(r"已|完成了|成功")
+_TARGET = re.compile(r"預計|預期|期於|期能|期達|目標|將(?!是|會是)|可望|至少|力拼|爭取|規劃|推動至|擴大至|提升至|促成")
+_BASELINE = re.compile(r"排名|名列|位居|現況|目前")
+_EXTERNAL = re.compile(r"根據|依據|報告|指出|研究|調查|市場|年複合成長率|GDP|預估|推估|估計|預測")
+# …unless the sentence is the plan's own projection (本方案…預計, 可創造).
+_OWN = re.compile(r"本方案|本計畫|政府|我國將|預計|可創造|可望")
+_MONEY = ("元", "美元", "歐元", "韓元", "日圓", "人民幣")
+
+
+@dataclass(frozen=True)
+class TargetFact:
+    value: float
+    # The unit as printed after the number, with its multiplier (兆元, 萬個, MW, %); "rank" for 排名
+    unit: str
+    year: int | None
+    type: TargetType
+    span: tuple[int, int]
+    text: str
+    # 逾 / 至少 / 約 / 突破 … as printed before the number
+    qualifier: str | None = None
+    # value in the base unit (15 兆元 -> 1.5e13 元); None for ranks
+    amount: float | None = None
+    base_unit: str = ""
+
+
+def roc_year(roc: int) -> int:
+    """民國 year -> AD (民國114年 = 2025)."""
+    return roc + 1911
+
+
+def _cn_value(s: str) -> float | None:
+    digits = {"一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    total, cur = 0.0, 0.0
+    for c in s:
+        if c in digits:
+            cur = digits[c]
+        elif c in _MULT:
+            total += (cur or 1) * _MULT[c]
+            cur = 0
+        else:
+            return None
+    return total + cur
+
+
+def _years(sentence: str, offset: int, ref_year: int | None) -> list[tuple[int, int]]:
+    """(position, AD year) of every year mentioned in a sentence."""
+    out = [(m.start() + offset, int(m.group("y"))) for m in _YEAR_AD.finditer(sentence)]
+    taken = {p for p, _ in out}
+    for m in _YEAR_ROC.finditer(sentence):
+        y = int(m.group("y"))
+        if 80 <= y <= 150 and m.start() + offset not in taken:
+            out.append((m.start() + offset, roc_year(y)))
+    return sorted(out)
+
+
+def _year_for(pos: int, years: list[tuple[int, int]], clause_end: int) -> int | None:
+    """The nearest year before the figure in its sentence, else the next one in its clause."""
+    before = [y for p, y in years if p < pos]
+    if before:
+        return before[-1]
+    after = [y for p, y in years if pos < p < clause_end]
+    return after[0] if after else None
+
+
+def _classify(
+    clause: str, sentence: str, before: str, unit: str, year: int | None, ref_year: int | None
+) -> TargetType | None:
+    """The clause decides if it has a cue, else the sentence (a target cue only where it comes
+    before the figure: `與29家創投…，預計…投資120家`); a figure for a later year than the
+    document's with no cue is a target. A past figure with no cue is left out (a statistic)."""
+    money = unit.endswith(_MONEY)
+    if _ORIGINAL.search(clause):
+        return "target"  # 原訂…目標: the target a result is compared with
+    if money and _BUDGET.search(clause):
+        return "budget"
+    if _ACHIEVED_STRONG.search(clause) or (_ACHIEVED.search(clause) and not _TARGET.search(clause)):
+        return "achieved"
+    if _TARGET.search(clause):
+        return "target"
+    if _BASELINE.search(clause) or _AS_OF.search(clause):
+        return "baseline"
+    if money and _BUDGET.search(sentence):
+        return "budget"
+    if _ACHIEVED_STRONG.search(sentence):
+        return "achieved"
+    if _TARGET.search(before) or _ORIGINAL.search(before):
+        return "target"
+    if _AS_OF.search(before):
+        return "baseline"
+    if _ACHIEVED.search(before):
+        return "achieved"
+    if year is not None and ref_year is not None and year > ref_year:
+        return "target"
+    return None
+
+
+def extract_targets(text: str, ref_year: int | None = None) -> list[TargetFact]:
+    """Every quantified figure in `text` a plan states as its own, in text order. `ref_year` is
+    the year the document was written: figures for later years count as targets."""
+    facts: list[TargetFact] = []
+    for sm in _SENTENCE.finditer(text):
+        sentence, s0 = sm.group(0), sm.start()
+        if _EXTERNAL.search(sentence) and not _OWN.search(sentence):
+            continue
+        years = _years(sentence, s0, ref_year)
+        year_spans = [(p, p + 4) for p, _ in years]
+        for cm in _CLAUSE.finditer(sentence):
+            clause, c0 = cm.group(0), s0 + cm.start()
+            facts.extend(_clause_facts(clause, c0, sentence, s0, years, year_spans, ref_year))
+    return facts
+
+
+def _clause_facts(
+    clause: str,
+    c0: int,
+    sentence: str,
+    s0: int,
+    years: list[tuple[int, int]],
+    year_spans: list[tuple[int, int]],
+    ref_year: int | None,
+) -> list[TargetFact]:
+    out: list[TargetFact] = []
+    used: list[tuple[int, int]] = []
+    for m in _RANK.finditer(clause):
+        span = (c0 + m.start(), c0 + m.end())
+        year = _year_for(span[0], years, c0 + len(clause))
+        rank_kind: TargetType = "target" if _TARGET.search(clause) else "baseline"
+        out.append(TargetFact(float(m.group("num")), "rank", year, rank_kind, span, m.group(0)))
+        used.append(span)
+    for m in _TOP.finditer(clause):
+        n = m.group("n")
+        value = float(n) if n.isdigit() else _cn_value(n)
+        if value is None:
+            continue
+        span = (c0 + m.start(), c0 + m.end())
+        year = _year_for(span[0], years, c0 + len(clause))
+        out.append(TargetFact(value, "rank", year, "target", span, m.group(0), qualifier="前"))
+        used.append(span)
+    for m in _QTY.finditer(clause):
+        mult, unit = m.group("mult") or "", m.group("unit") or ""
+        if not (m.group("num") or m.group("cnum")) or not (mult or unit):
+            continue
+        if m.group("cnum") and not unit:
+            continue  # 百億主題式投資, 千億資金: a name, not a figure
+        start = c0 + m.start("num") if m.group("num") else c0 + m.start("cnum")
+        span = (c0 + m.start(), c0 + m.end())
+        if any(a <= start < b for a, b in used) or any(a <= start < b for a, b in year_spans):
+            continue
+        if m.group("num"):
+            value = float(m.group("num").replace(",", ""))
+        else:
+            cn = _cn_value(m.group("cnum"))
+            if cn is None:
+                continue
+            value = cn
+        printed_unit = mult + unit
+        year = _year_for(start, years, c0 + len(clause))
+        before = sentence[: start - s0]
+        qty_kind = _classify(clause, sentence, before, printed_unit, year, ref_year)
+        if qty_kind is None:
+            continue
+        raw = clause[m.start() : m.end()]
+        lead = len(raw) - len(raw.lstrip())
+        span = (span[0] + lead, span[0] + len(raw.rstrip()))
+        amount = value * _MULT.get(mult, 1.0)
+        out.append(TargetFact(value, printed_unit, year, qty_kind, span, raw.strip(), m.group("qual"), amount, unit))
+    return sorted(out, key=lambda f: f.span)
