@@ -389,3 +389,43 @@ def at_type(nodes: list[Node], line: int, kind: str) -> Node:
 def test_second_table_captioned_table_1_is_not_indicators(batch: GraphBatch) -> None:
     # 685 `表1、我國開放衛星固定通信與衛星行動通信之使用頻段` is another table.
     assert not [n for n in batch.nodes if n.document == DOC and 685 <= n.provenance.line_start <= 688]
+
+
+# --- Targets in headings and summaries -------------------------------------------------------------
+
+
+def heading_targets(batch: GraphBatch, node: Node) -> list[Node]:
+    ids = {e.target for e in batch.edges if e.source == node.id and e.type == EdgeType.HAS_TARGET}
+    return sorted((n for n in batch.nodes if n.id in ids), key=lambda n: n.id)
+
+
+def test_target_in_a_measure_heading_1113(batch: GraphBatch) -> None:
+    # 1113 `(一) 打造臺灣成為亞洲「高階製造、半導體先進製程」中心，至2025年至少吸引1家國際大廠來臺設立 Demo Lab`
+    measure = at(batch, 1113, M)
+    [target] = heading_targets(batch, measure)
+    assert target.title == "至2025年至少吸引1家國際大廠來臺設立 Demo Lab"
+    a = target.attrs
+    assert (a["type"], a["value"], a["unit"], a["year"]) == ("target", 1.0, "家", 2025)
+
+
+def test_targets_in_a_measure_heading_1283(batch: GraphBatch) -> None:
+    # 1283 「至2024年至少開發商轉 6 個具產業影響力的數位平臺，帶動所涉領域中小企業新增營收累計達 20 億元」
+    measure = at(batch, 1283, M)
+    got = {(t.attrs["value"], t.attrs["unit"], t.attrs["year"]) for t in heading_targets(batch, measure)}
+    assert got == {(6.0, "個", 2024), (20.0, "億元", 2024)}
+
+
+def test_performance_goal_label_is_not_its_title(batch: GraphBatch) -> None:
+    # 1344 `主要績效目標 1：政府資料開放，民間活化應用發展服務，政府機關每年至少發展 3 項高價值資料集…`
+    goal = at(batch, 1344, T)
+    assert goal.attrs["label"] == "主要績效目標 1"
+    assert goal.title == "政府資料開放"
+    assert any(f["value"] == 3.0 and f["unit"] == "項" for f in goal.attrs["figures"])
+
+
+def test_five_commitment_areas(batch: GraphBatch) -> None:
+    # 2703 「五大範疇承諾事項相關成果包括：」 then (一)…(五) at 2705-2712 under 五、促進公民協力參與.
+    strategy = at(batch, 2699, S)
+    areas = [n for n in batch.nodes if n.kind == M and parent(batch, n).id == strategy.id]
+    assert [n.provenance.line_start for n in areas] == [2705, 2706, 2707, 2711, 2712]
+    assert areas[3].title == "落實清廉施政"  # 2711 `- (四)落實清廉施政：…`

@@ -29,6 +29,7 @@ from loaders.outline import OutlineItem, OutlineSpec, parse_outline
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root
 from loaders.source import DocumentError, SourceText
+from loaders.targets import extract_targets
 from loaders.text import clean_title, ends_sentence, match_key
 
 # --------------------------------------------------------------------------------------------------
@@ -45,6 +46,8 @@ class PillarRules(BaseModel):
 class SummaryRules(BaseModel):
     strategy_title: str
     target_type: dict[int, str] = Field(default_factory=dict)
+    # A numbering label before `：` (1344 `主要績效目標 1：…`): kept as the label, not the title.
+    label: str | None = None
 
 
 class TitleRules(BaseModel):
@@ -73,6 +76,13 @@ class IndicatorRules(BaseModel):
     footnotes_until: str
 
 
+class TargetRules(BaseModel):
+    # Headings of these kinds that are headings, not paragraphs (no full stop), are searched for
+    # figures of these types (003:1113 「至2025年至少吸引1家國際大廠來臺設立 Demo Lab」).
+    heading_kinds: list[NodeKind] = Field(default_factory=lambda: [NodeKind.MEASURE])
+    heading_types: list[str] = Field(default_factory=lambda: ["target"])
+
+
 class ResultsProfile(BaseModel):
     outline: OutlineSpec
     pillars: PillarRules
@@ -80,6 +90,7 @@ class ResultsProfile(BaseModel):
     titles: TitleRules
     responsibility: ResponsibilityRules
     indicators: IndicatorRules
+    targets: TargetRules = Field(default_factory=TargetRules)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -335,6 +346,12 @@ class _Ctx:
     def warn(self, line: int, code: str, message: str) -> None:
         self.result.warn(self.doc.meta.id, line, code, message)
 
+    @property
+    def ref_year(self) -> int | None:
+        """The year the document was written (figures for later years are targets)."""
+        m = re.match(r"(\d{4})", self.doc.meta.published)
+        return int(m.group(1)) if m else None
+
 
 @readers.register("smart_nation_results")
 def read_smart_nation_results(doc: DocInput, ctx: LoadContext) -> DocResult:
@@ -407,7 +424,17 @@ def _summary_targets(c: _Ctx, idx: int, pillar: Node, seq: int) -> None:
         end = c.subtree_end(ci)
         lines = [c.src.line(n) for n in range(it.line_start, end + 1)]
         text = " ".join(clean_title(s) for s in lines if s.strip() and not _skipped(c, s))
+        attrs: dict[str, Any] = {"type": kind, "text": text, "source": "summary"}
+        label, sep, rest = heading.partition("：")
+        if sep and c.prof.summary.label and re.fullmatch(c.prof.summary.label, label.strip()):
+            attrs["label"], heading = label.strip(), rest.strip()
         title = heading_title(heading, c.prof.titles) or derive_title(heading, c.prof.titles)
+        figures = figures_in(text, c.ref_year)
+        if figures:
+            attrs["figures"] = figures
+            main = next((f for f in figures if f["type"] == kind), None)
+            if main is not None:
+                attrs.update(value=main["value"], unit=main["unit"], year=main["year"])
         node = Node(
             id=f"{pillar.id}.kpi{it.seq if it.seq is not None else it.number}",
             kind=NodeKind.TARGET,
@@ -415,10 +442,60 @@ def _summary_targets(c: _Ctx, idx: int, pillar: Node, seq: int) -> None:
             number=it.number,
             order=it.line_start,
             provenance=c.doc.prov(it.line_start, end),
-            attrs={"type": kind, "text": text, "source": "summary"},
+            attrs=attrs,
         )
         c.result.add_node(node)
         c.result.add_edge(pillar.id, node.id, EdgeType.HAS_TARGET, node.provenance)
+
+
+def figures_in(text: str, ref_year: int | None) -> list[dict[str, Any]]:
+    """Quantified figures of a text (loaders.targets), as plain attrs."""
+    return [
+        {
+            "value": f.value,
+            "unit": f.unit,
+            "year": f.year,
+            "type": f.type,
+            "text": f.text,
+            "qualifier": f.qualifier,
+            "amount": f.amount,
+        }
+        for f in extract_targets(text, ref_year)
+    ]
+
+
+def _heading_targets(c: _Ctx, node: Node, heading: str, start: int, end: int) -> None:
+    """Targets stated in an item's heading (1113, 1283): one Target per figure, titled by its
+    clause, linked to the item."""
+    wanted = set(c.prof.targets.heading_types)
+    for k, f in enumerate((f for f in extract_targets(heading, c.ref_year) if f.type in wanted), 1):
+        clause = _clause_at(heading, f.span[0])
+        target = Node(
+            id=f"{node.id}.t{k}",
+            kind=NodeKind.TARGET,
+            title=clause,
+            order=start,
+            provenance=c.doc.prov(start, end),
+            attrs={
+                "type": f.type,
+                "value": f.value,
+                "unit": f.unit,
+                "year": f.year,
+                "text": f.text,
+                "qualifier": f.qualifier,
+                "amount": f.amount,
+                "source": "heading",
+            },
+        )
+        c.result.add_node(target)
+        c.result.add_edge(node.id, target.id, EdgeType.HAS_TARGET, target.provenance)
+
+
+def _clause_at(text: str, pos: int) -> str:
+    """The `，`-separated clause of text that holds position pos."""
+    a = text.rfind("，", 0, pos) + 1
+    b = text.find("，", pos)
+    return text[a : b if b >= 0 else len(text)].strip().rstrip("：:")
 
 
 def _skipped(c: _Ctx, raw: str) -> bool:
@@ -457,6 +534,8 @@ def _tree_node(c: _Ctx, idx: int, parent_id: str, extra: dict[str, Any] | None =
     c.node_of[idx] = node_id
     c.result.add_edge(parent_id, node.id, EdgeType.CONTAINS, node.provenance)
     _responsibility(c, node, own)
+    if it.kind in c.prof.targets.heading_kinds and "。" not in bare:
+        _heading_targets(c, node, bare, it.line_start, it.line_end)
     kids = c.children.get(idx, [])
     notes = _check_numbering(c, kids)
     for ci in kids:
