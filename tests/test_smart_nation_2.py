@@ -200,3 +200,12 @@ def test_every_measure_is_in_the_annex(batch: GraphBatch) -> None:
     assert "measure-not-in-annex" not in codes
     assert "unmatched-annex-item" not in codes
     assert "unknown-agency" not in codes
+
+
+def test_summary_slide_keywords(batch: GraphBatch) -> None:
+    # 296 `- 智慧政府服務 (數位公共服務、善用AI施政惠民提升氣候調適及災防韌性、數位民主)`: the summary
+    # slide agrees with the annex that 數位公共服務 belongs to 智慧政府服務 (438), not 公私資料治理.
+    strategy = at(batch, 438, S)
+    assert strategy.attrs["keywords_line"] == 296
+    assert strategy.attrs["keywords"][0] == "數位公共服務"
+    assert at(batch, 312, S).attrs["keywords"] == ["AI算力", "大型基礎模型", "AI國合", "AI軟硬體科研"]  # 276

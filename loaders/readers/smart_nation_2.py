@@ -15,6 +15,7 @@ the profile.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,8 @@ class SlidesProfile(BaseModel):
     detail: DetailRules
     organisation: Region
     annex: Region
+    # The summary slide's `- 策略 (keywords)` bullets: search keywords for each strategy.
+    summary: Region | None = None
     chart: ChartRules = Field(default_factory=ChartRules)
     measure_aliases: dict[str, str] = Field(default_factory=dict)
     responsibility: ListRoles = Field(default_factory=ListRoles)
@@ -135,7 +138,7 @@ def read_smart_nation_2(doc: DocInput, ctx: LoadContext) -> DocResult:
         raise DocumentError(doc.meta.file, f"found {len(pillars)} pillar detail slides, expected {len(prof.pillars)}")
     org = _chart(doc, prof, prof.organisation)
     annex = _chart(doc, prof, prof.annex)
-    r = _Run(doc, ctx, prof, result)
+    r = _Run(doc, ctx, prof, result, _keywords(doc, prof))
     for k, p in enumerate(pillars, 1):
         r.pillar(k, p, plan, org.get(p.item.title), annex.get(p.item.title))
     return result
@@ -162,12 +165,31 @@ def _chart(doc: DocInput, prof: SlidesProfile, region: Region) -> dict[str, Char
     return {g.name: g for g in groups}
 
 
+def _keywords(doc: DocInput, prof: SlidesProfile) -> dict[str, tuple[int, list[str]]]:
+    """Strategy name key → (line, keywords) from the summary slide (276 `- 完善主權AI (AI算力、…)`)."""
+    if prof.summary is None:
+        return {}
+    start = find_line(doc.source, prof.summary.start)
+    end = find_line(doc.source, prof.summary.end, (start or 0) + 1) if start else None
+    if start is None or end is None:
+        return {}
+    sec = re.compile(prof.chart.section)
+    out: dict[str, tuple[int, list[str]]] = {}
+    for n in range(start + 1, end):
+        m = sec.match(clean_title(doc.source.line(n)))
+        if m and m.group("agencies"):
+            words = [w.strip() for w in re.split(r"[、，,]", m.group("agencies")) if w.strip()]
+            out[match_key(m.group("name"))] = (n, words)
+    return out
+
+
 @dataclass
 class _Run:
     doc: DocInput
     ctx: LoadContext
     prof: SlidesProfile
     result: DocResult
+    keywords: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
 
     def warn(self, line: int, code: str, message: str) -> None:
         self.result.warn(self.doc.meta.id, line, code, message)
@@ -223,6 +245,9 @@ class _Run:
         sections = {match_key(s.name): s for s in (org.sections if org else [])}
         for j, s in enumerate(p.strategies, 1):
             sid = f"{pid}.s{j}"
+            attrs: dict[str, Any] = {}
+            if match_key(s.name) in self.keywords:
+                attrs["keywords_line"], attrs["keywords"] = self.keywords[match_key(s.name)]
             node = Node(
                 id=sid,
                 kind=NodeKind.STRATEGY,
@@ -230,6 +255,7 @@ class _Run:
                 number=str(j),
                 order=s.line,
                 provenance=self.doc.prov(s.line),
+                attrs=attrs,
             )
             self.result.add_node(node)
             self.result.add_edge(pid, sid, EdgeType.CONTAINS, node.provenance)
