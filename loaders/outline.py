@@ -25,10 +25,11 @@ from graph.model import EdgeType, Node, NodeKind
 from loaders.context import DocInput, DocResult
 from loaders.numbering import numeral_value
 from loaders.source import DocumentError, SourceText
-from loaders.text import clean_title, ends_sentence
+from loaders.text import HTML_TAG, clean_title, ends_sentence
 
-_DECOR = re.compile(r"^(?:\s|#+\s*|\*\*|-\s+|<[^>]+>)+")
-_TRAIL_DECOR = re.compile(r"(?:\*\*|<[^>]+>|\s)+$")
+_TAG = HTML_TAG.pattern
+_DECOR = re.compile(rf"^(?:\s|#+\s*|\*\*|-\s+|{_TAG})+")
+_TRAIL_DECOR = re.compile(rf"(?:\*\*|{_TAG}|\s)+$")
 
 
 def strip_decoration(line: str) -> str:

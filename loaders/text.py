@@ -14,7 +14,9 @@ _FINAL = ("。", "！", "？", "；", "」", "!", "?", ";", "』")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _FW_PUNCT = r"\u3000-\u303f\uff00-\uffef"
 _STRAY_SPACE = re.compile(rf"(?<=[{_CJK}{_FW_PUNCT}])\s+(?=[{_CJK}{_FW_PUNCT}])")
-_HTML = re.compile(r"<[^>]+>")
+# An HTML tag (<p>, </b>, <ol style=…>), not a bracketed URL like <https://…>.
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_HTML = HTML_TAG
 _SPACES = re.compile(r"\s+")
 
 
