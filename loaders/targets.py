@@ -29,10 +29,6 @@ _MULT = {"十": 10.0, "百": 100.0, "千": 1e3, "萬": 1e4, "億": 1e8, "兆": 1
 _UNITS = (
     "百萬瓦",
     "美元",
-    "歐元",
-    "韓元",
-    "日圓",
-    "人民幣",
     "元",
     "人次",
     "名",
@@ -55,7 +51,6 @@ _UNITS = (
     "小時",
     "公頃",
     "所",
-    "校",
     "班",
     "隊",
     "篇",
@@ -91,12 +86,20 @@ _ORIGINAL = re.compile(r"原訂|原定|既定目標")
 _ACHIEVED_STRONG = re.compile(r"已達成|已達|已完成|已有|迄今")
 _AS_OF = re.compile(r"截至|截止")
 _ACHIEVED = re.compile(r"已|完成了|成功")
-_TARGET = re.compile(r"預計|預期|期於|期能|期達|目標|將(?!是|會是)|可望|至少|力拼|爭取|規劃|推動至|擴大至|提升至|促成")
+_TARGET = re.compile(r"預計|預期|期於|期能|期達|目標|將(?!是|會是)|可望|至少|力拼|爭取|規劃|推動至|擴大至|提升至")
 _BASELINE = re.compile(r"排名|名列|位居|現況|目前")
-_EXTERNAL = re.compile(r"根據|依據|報告|指出|研究|調查|市場|年複合成長率|GDP|預估|推估|估計|預測")
-# …unless the sentence is the plan's own projection (本方案…預計, 可創造).
-_OWN = re.compile(r"本方案|本計畫|政府|我國將|預計|可創造|可望")
-_MONEY = ("元", "美元", "歐元", "韓元", "日圓", "人民幣")
+_SOURCED = re.compile(r"根據|依據|報告|指出|研究|調查")
+_EXTERNAL = re.compile(r"市場|年複合成長率|GDP|預估|推估|估計|預測")
+# …unless the sentence is the plan's own projection (本方案…, 政府…, 可創造).
+_OWN = re.compile(r"本方案|本計畫|政府|我國將|可創造")
+_FOREIGN_MONEY = re.compile(r"\s*(?:歐元|韓元|日圓|日元|人民幣|英鎊)")
+# 1 萬 8 千家, 1 萬 1,145 名: a figure printed in two parts.
+_COMPOUND = re.compile(
+    rf"(?P<qual>逾|超過|至少|約|近|達到?|共|累計)?\s*(?P<wan>\d+)\s*萬\s*(?P<rest>\d{{1,3}}(?:,\d{{3}})|\d{{1,4}})\s*"
+    rf"(?P<thou>千)?\s*(?P<unit>{_UNIT_RE})"
+)
+# Other currencies (歐元, 韓元) are foreign plans' figures, never this plan's: no unit for them.
+_MONEY = ("元", "美元")
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ def extract_targets(text: str, ref_year: int | None = None) -> list[TargetFact]:
     facts: list[TargetFact] = []
     for sm in _SENTENCE.finditer(text):
         sentence, s0 = sm.group(0), sm.start()
-        if _EXTERNAL.search(sentence) and not _OWN.search(sentence):
+        if _SOURCED.search(sentence) or (_EXTERNAL.search(sentence) and not _OWN.search(sentence)):
             continue
         years = _years(sentence, s0, ref_year)
         year_spans = [(p, p + 4) for p, _ in years]
@@ -228,12 +231,38 @@ def _clause_facts(
         year = _year_for(span[0], years, c0 + len(clause))
         out.append(TargetFact(value, "rank", year, "target", span, m.group(0), qualifier="前"))
         used.append(span)
+    for m in _COMPOUND.finditer(clause):
+        rest = float(m.group("rest").replace(",", "")) * (1000.0 if m.group("thou") else 1.0)
+        value = float(m.group("wan")) * 1e4 + rest
+        start = c0 + m.start("wan")
+        span = (c0 + m.start() + (len(m.group(0)) - len(m.group(0).lstrip())), c0 + m.end())
+        year = _year_for(start, years, c0 + len(clause))
+        compound_kind = _classify(clause, sentence, sentence[: start - s0], m.group("unit"), year, ref_year)
+        used.append(span)
+        if compound_kind is not None:
+            out.append(
+                TargetFact(
+                    value,
+                    m.group("unit"),
+                    year,
+                    compound_kind,
+                    span,
+                    m.group(0).strip(),
+                    m.group("qual"),
+                    value,
+                    m.group("unit"),
+                )
+            )
     for m in _QTY.finditer(clause):
         mult, unit = m.group("mult") or "", m.group("unit") or ""
         if not (m.group("num") or m.group("cnum")) or not (mult or unit):
             continue
         if m.group("cnum") and not unit:
             continue  # 百億主題式投資, 千億資金: a name, not a figure
+        if not unit and _FOREIGN_MONEY.match(clause, m.end()):
+            continue  # 2,000 億歐元: a foreign plan's money
+        if clause[: m.start()].rstrip().endswith("前"):
+            continue  # 前100名 (the first hundred people): a cut-off, not a figure
         start = c0 + m.start("num") if m.group("num") else c0 + m.start("cnum")
         span = (c0 + m.start(), c0 + m.end())
         if any(a <= start < b for a, b in used) or any(a <= start < b for a, b in year_spans):
