@@ -85,11 +85,15 @@ def count(folded_text: str, term: str) -> int:
 ROC_OFFSET = 1911  # 民國 N 年 = N + 1911
 _YEAR_SPAN_MAX = 60  # a range wider than this is not a list of years
 _AD_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(?:[-–—~～]|至|到)\s*((?:19|20)\d{2})(?!\d)")
-_AD = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?=\s*(?:年|/\d|-\d{1,2}(?!\d)))")
-_ROC_RANGE = re.compile(r"(?<![\d,.])(\d{2,3})\s*年?\s*(?:[-–—~～]|至|到)\s*(\d{2,3})\s*年")
+_AD = re.compile(r"(?<!\d)(?<!\d[,.])((?:19|20)\d{2})(?=\s*(?:年|/\d|-\d{1,2}(?!\d)))")
+_ROC_RANGE = re.compile(r"(?<!\d)(?<!\d[,.])(\d{2,3})\s*年?\s*(?:[-–—~～]|至|到)\s*(\d{2,3})\s*年")
 # Year/month ranges as schedules print them: 115/01-118/12 (ROC) or 2026/01-2029/12 (AD).
-_MONTH_RANGE = re.compile(r"(?<![\d,.])(\d{3,4})[/.](\d{1,2})\s*(?:[-–—~～]|至|到)\s*(\d{3,4})[/.](\d{1,2})(?!\d)")
-_ROC = re.compile(r"(?:民國\s*)(\d{2,3})(?=\s*年)|(?<![\d,.])(\d{2,3})(?=\s*年)|(?<![\d,.])(\d{3})(?=/\d{1,2}(?!\d))")
+_MONTH_RANGE = re.compile(
+    r"(?<!\d)(?<!\d[,.])(\d{3,4})[/.](\d{1,2})\s*(?:[-–—~～]|至|到)\s*(\d{3,4})[/.](\d{1,2})(?!\d)"
+)
+_ROC = re.compile(
+    r"(?:民國\s*)(\d{2,3})(?=\s*年)|(?<!\d)(?<!\d[,.])(\d{2,3})(?=\s*年)|(?<!\d)(?<!\d[,.])(\d{3})(?=/\d{1,2}(?!\d))"
+)
 
 
 def _roc_ok(n: int) -> bool:

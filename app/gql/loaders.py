@@ -25,6 +25,11 @@ class Loaders:
         self.responsible: DataLoader[str, list[Responsibility]] = DataLoader(load_fn=self._responsible)
         self.plan: DataLoader[str, GraphNode | None] = DataLoader(load_fn=self._plans)
 
+    def known(self, n: GraphNode) -> GraphNode:
+        """Record a node the request already holds (from a list), so later lookups of it are free."""
+        self.node.prime(n.id, n)
+        return n
+
     async def _nodes(self, ids: Sequence[str]) -> list[GraphNode | None]:
         return await self.ctx.run(self.ctx.store.get_nodes, list(ids))
 

@@ -162,7 +162,7 @@ class Query:
         ctx = ctx_of(info)
         page_size(first, ctx.limits)  # refuse a bad page size before doing any work
         found = await filtered_nodes(ctx, kinds, document, plan, agency, text, year)
-        return paginate(found, first, after, ctx.limits, wrap)
+        return paginate(found, first, after, ctx.limits, lambda n: wrap(ctx.loaders.known(n)))
 
     @strawberry.field(
         description="Where a node comes from and what it holds: ancestors up to the plan (`up` levels, all by "
@@ -308,7 +308,12 @@ class Query:
             p = await require_node(ctx, str(plan), "plan")
             ids = await ctx.run(plan_members, ctx.store, p)
         hits = await ctx.run(sq.search, idx, q, kinds or None, [document] if document else None, ids)
-        return paginate(hits, first, after, ctx.limits, lambda h: SearchHit(hit=h))
+
+        def hit(h: sq.Hit) -> SearchHit:
+            ctx.loaders.known(h.node)
+            return SearchHit(hit=h)
+
+        return paginate(hits, first, after, ctx.limits, hit)
 
     @strawberry.field(
         description="Target nodes (targets, baselines, achieved values, budgets) in document order, filtered by "

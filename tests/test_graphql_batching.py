@@ -1,0 +1,100 @@
+"""One request costs a bounded number of store calls, whatever the page size (DataLoaders).
+
+The store is wrapped in a proxy that counts every call made on it; the same nested query with
+first: 5 and first: 50 must cost the same."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, cast
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.service import GraphService
+from app.settings import Settings
+from graph.store import GraphStore
+
+
+class CountingStore:
+    """Delegates to a real store and counts the calls made on it, by method."""
+
+    def __init__(self, inner: GraphStore) -> None:
+        self._inner = inner
+        self.calls: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        if not callable(attr) or name.startswith("_"):
+            return attr
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls[name] += 1
+            return attr(*args, **kwargs)
+
+        return counted
+
+
+@pytest.fixture()
+def counted(any_store: GraphStore) -> tuple[CountingStore, Callable[..., dict[str, Any]]]:
+    proxy = CountingStore(any_store)
+    svc = GraphService(Settings(), store=cast(GraphStore, proxy))
+    client = TestClient(create_app(svc.settings, svc))
+
+    def post(query: str, **variables: Any) -> dict[str, Any]:
+        body: dict[str, Any] = client.post("/graphql", json={"query": query, "variables": variables}).json()
+        assert not body.get("errors"), body.get("errors")
+        return body
+
+    return proxy, post
+
+
+NESTED = """query($n: Int!) { nodes(kinds: [MEASURE], document: "st-plan-114", first: $n) { nodes {
+  id title plan { id }
+  ... on HierarchyNode {
+    parent { id title ... on HierarchyNode { responsibleAgencies { nodes { role explicit agency { name } } } } }
+    responsibleAgencies { nodes { role agency { id } via { id } } }
+  } } } }"""
+
+
+def cost(proxy: CountingStore, post: Callable[..., dict[str, Any]], n: int) -> tuple[int, dict[str, Any]]:
+    proxy.calls.clear()
+    body = post(NESTED, n=n)
+    return sum(proxy.calls.values()), body
+
+
+def test_nested_query_costs_the_same_for_5_and_50_items(
+    counted: tuple[CountingStore, Callable[..., dict[str, Any]]],
+) -> None:
+    proxy, post = counted
+    cost(proxy, post, 5)  # builds the per-generation caches once
+    c5, b5 = cost(proxy, post, 5)
+    calls5 = dict(proxy.calls)
+    c50, b50 = cost(proxy, post, 50)
+    assert len(b5["data"]["nodes"]["nodes"]) == 5
+    assert len(b50["data"]["nodes"]["nodes"]) == 50
+    # The 50 measures sit under several strategies, each with its own agencies: real work was done.
+    parents = {n["parent"]["id"] for n in b50["data"]["nodes"]["nodes"]}
+    assert len(parents) > 5
+    assert all(n["parent"]["responsibleAgencies"]["nodes"] for n in b50["data"]["nodes"]["nodes"])
+    print("store calls per request:", c50, dict(proxy.calls))
+    assert c5 == c50, (calls5, dict(proxy.calls))
+    # generation, parents_many, responsible_for_many (x2 levels, batched), describes/plans: a handful.
+    assert c50 <= 8, dict(proxy.calls)
+    assert proxy.calls["parents_many"] == 1
+    assert "parent" not in proxy.calls and "responsible_for" not in proxy.calls
+
+
+def test_unbatched_fields_stay_within_the_call_budget(
+    counted: tuple[CountingStore, Callable[..., dict[str, Any]]],
+) -> None:
+    # children is read per node; a page of 100 nodes asking for children is still bounded by the
+    # per-request budget (max_store_calls), and here well inside it.
+    proxy, post = counted
+    body = post(
+        "{ nodes(kinds: [STRATEGY], first: 53) { nodes { ... on HierarchyNode { children(first: 1) { totalCount } } } } }"
+    )
+    assert len(body["data"]["nodes"]["nodes"]) == 53
+    assert sum(proxy.calls.values()) < 80
