@@ -28,6 +28,7 @@ from queries.integrity import (
     RunHistory,
     Severity,
     UnknownCheck,
+    catalogue,
     check_corpus,
     check_store,
     history_path,
@@ -152,6 +153,7 @@ def check_command(
         list[str] | None, typer.Option("--check", "-c", help="Run only this check (repeatable)")
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Table: list every finding (default: 20 per check)")] = False,
+    list_checks: Annotated[bool, typer.Option("--list", help="List the catalogue of checks and exit")] = False,
     record: Annotated[
         bool, typer.Option("--record", help="Record the run in the check history [env POLICYGRAPH_HISTORY_DB]")
     ] = False,
@@ -169,6 +171,13 @@ def check_command(
     """Run the integrity checks; exit 1 when any error-severity check fails (2: could not check)."""
     # Imported here: app.cli imports this module while it registers its commands.
     from app.cli import fail, make_settings, out
+
+    if list_checks:
+        t = Table("check", "severity", "rationale", title="integrity checks", title_justify="left")
+        for c in catalogue():
+            t.add_row(c.id, f"[{_STYLE[c.severity]}]{c.severity.value}[/]", escape(c.rationale))
+        out.print(t)
+        return
 
     settings = make_settings(
         corpus=corpus,

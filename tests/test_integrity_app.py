@@ -254,3 +254,9 @@ def test_check_served_graph_table_and_record(tmp_path: Path, monkeypatch: pytest
     assert "orphan-item" in result.stdout and "conforms" in result.stdout
     [run] = RunHistory(db).runs()
     assert run.trigger == "cli" and run.conforms
+
+
+def test_check_list_shows_the_catalogue() -> None:
+    result = runner.invoke(cli, ["check", "--list"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert all(c in result.stdout for c in CATALOGUE)

@@ -262,6 +262,36 @@ def test_stated_count_of_agencies_and_targets(mini: Mini, run_on: Checker) -> No
     assert "states 1 Target" in by_line[11] and "the graph has 0" in by_line[11]
 
 
+def test_stated_count_direct_and_within(mini: Mini) -> None:
+    mini.refs.stated_counts.write_text(
+        "counts:\n"
+        # Sub-goal 一 (line 3) has the two strategies as its own children: passes.
+        '  - {document: mini, line: 9, quote: "2 項策略", scope: line, scope_line: 3, kind: Strategy,'
+        " direct: true, expected: 2}\n"
+        # The plan has no strategy of its own (they are three levels down): fails.
+        '  - {document: mini, line: 9, quote: "2 項策略", scope: plan, kind: Strategy, direct: true, expected: 2}\n'
+        # Measures printed at lines 5-6 are the two of strategy 一: passes.
+        '  - {document: mini, line: 9, quote: "3 項措施", kind: Measure, within: [5, 6], expected: 2}\n',
+        encoding="utf-8",
+    )
+    [f] = dry(mini).findings_of("stated-count")
+    assert f.focus_node == "mini:plan" and "the graph has 0" in f.message
+
+
+def test_stated_count_via_an_edge_type(mini: Mini) -> None:
+    # 12 本計畫延續數位國家·創新經濟發展方案: the plan CONTINUES one plan.
+    mini.node("plan/digi-plus", NodeKind.PLAN, 12, "數位國家·創新經濟發展方案", external=True)
+    mini.edge("mini:plan", "plan/digi-plus", EdgeType.CONTINUES, 12)
+    mini.refs.stated_counts.write_text(
+        "counts:\n"
+        '  - {document: mini, line: 12, quote: "延續", kind: Plan, via: CONTINUES, expected: 1}\n'
+        '  - {document: mini, line: 12, quote: "延續", kind: Plan, via: CITES, expected: 1}\n',
+        encoding="utf-8",
+    )
+    [f] = dry(mini).findings_of("stated-count")
+    assert "states 1 Plan" in f.message and "the graph has 0" in f.message
+
+
 def test_stated_count_whose_sentence_moved(mini: Mini, tmp_path: Path) -> None:
     # The quote is on line 9, not 8: the document changed, the reference data must follow.
     mini.refs.stated_counts.write_text(
@@ -422,19 +452,40 @@ def test_same_month_is_not_reversed(mini: Mini) -> None:
 
 
 def test_schedule_outside_the_plan_period(mini: Mini, run_on: Checker) -> None:
-    # The mini plan runs 2025-2028.
-    mini.replace_node(S1M2, attrs={"schedule_start": "2024-07", "schedule_end": "2030-12"})
+    # The mini plan runs 2025-2028; the schedule is printed in a table row (line 10 here).
+    mini.replace_node(
+        S1M2,
+        attrs={
+            "schedule_start": "2024-07",
+            "schedule_end": "2030-12",
+            "schedules": [{"raw": "113/07-119/12", "line": 10}],
+        },
+    )
     report = run_on(mini)
     [f] = report.findings_of("schedule-outside-period")
     assert f.focus_node == S1M2 and f.severity is Severity.WARNING
     assert "starts 2024-07 and ends 2030-12" in f.message
+    assert [(e.line, e.quote) for e in f.evidence] == [(10, "113/07-119/12"), (6, "2. 推動開放資料")]
 
 
 def test_target_without_year_or_unit(mini: Mini, run_on: Checker) -> None:
-    mini.replace_node(T1, attrs={"year": 2026, "unit": " "})
+    mini.replace_node(T1, attrs={"year": 2026, "unit": " ", "value": 5000})
     report = run_on(mini)
     [f] = report.findings_of("target-incomplete")
     assert f.focus_node == T1 and "no unit" in f.message and "year" not in f.message
+
+
+def test_target_rules_by_type(mini: Mini) -> None:
+    # 11 「至 2026 年培育 5,000 名人才」 read without its year: a target, so reported.
+    mini.replace_node(T1, attrs={"type": "target", "value": 5000, "unit": "名"})
+    [f] = dry(mini).findings_of("target-incomplete")
+    assert "has no year" in f.message and "unit" not in f.message
+    # The same figure as an achievement is a fact, not a target: not this check's business.
+    mini.replace_node(T1, attrs={"type": "achieved", "value": 5000, "unit": "名"})
+    assert dry(mini).findings_of("target-incomplete") == []
+    # A qualitative goal (no value) needs a year but has no unit to give.
+    mini.replace_node(T1, attrs={"type": "target", "value": None, "unit": None, "year": 2026})
+    assert dry(mini).findings_of("target-incomplete") == []
 
 
 # --- ids, edges, hierarchy --------------------------------------------------------------------

@@ -26,6 +26,7 @@ from queries.integrity.model import (
     Severity,
     Summary,
 )
+from queries.integrity.reference import ReferenceDataError, References
 from queries.integrity.runner import UnknownCheck, check_batch, check_corpus, check_store, run_checks
 
 
@@ -61,6 +62,8 @@ __all__ = [
     "GraphIndex",
     "HistoryError",
     "IntegrityReport",
+    "ReferenceDataError",
+    "References",
     "RunHistory",
     "RunRecord",
     "Severity",

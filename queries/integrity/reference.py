@@ -14,7 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from graph.model import NodeKind
+from graph.model import EdgeType, NodeKind
 from loaders.agencies import AGENCIES_FILE
 from loaders.context import PROFILES_DIR
 from loaders.corpus import DATA_DIR
@@ -50,6 +50,13 @@ class StatedCount(BaseModel):
     scope_line: int | None = None
     kind: list[NodeKind]
     expected: int = Field(ge=0)
+    # Count only the scope's own children (its own targets / assigned agencies), not all descendants.
+    direct: bool = False
+    # Count the nodes the scope (or anything below it) points to by this edge type (e.g. the
+    # initiatives an article COVERS) instead of the nodes it contains.
+    via: EdgeType | None = None
+    # Count only nodes whose provenance starts in this line range (e.g. the list the sentence opens).
+    within: tuple[int, int] | None = None
     severity: Severity = Severity.ERROR
     note: str | None = None
 

@@ -26,21 +26,31 @@ def _scope_nodes(index: GraphIndex, sc: StatedCount) -> list[Node]:
     return [n for n in nodes if n.provenance.line_start == sc.scope_line][:1]
 
 
-def count_in_scope(index: GraphIndex, scope: list[Node], kinds: set[NodeKind]) -> int:
-    """Nodes of `kinds` below the scope (Targets: attached by HAS_TARGET to the scope or below); for
-    Agency: distinct agencies assigned to the scope or below (units count as bodies of their own, as
-    the documents count them: 003:2742)."""
+def count_in_scope(index: GraphIndex, scope: list[Node], sc: StatedCount) -> int:
+    """Nodes of the entry's kinds below the scope (Targets: attached by HAS_TARGET to the scope or
+    below); for Agency: distinct agencies assigned to the scope or below (units count as bodies of
+    their own, as the documents count them: 003:2742). `direct` stops at the scope's own children,
+    `via` counts the nodes pointed to by that edge type instead of those contained, `within` keeps
+    nodes whose provenance starts in that line range."""
+    kinds = set(sc.kind)
+    scope_ids = {s.id for s in scope}
     below: dict[str, Node] = {}
     for s in scope:
-        for d in index.descendants(s.id):
-            below[d.id] = d
-    n = sum(1 for d in below.values() if d.kind in kinds and d.kind not in (NodeKind.AGENCY, NodeKind.TARGET))
-    covered = set(below) | {s.id for s in scope}
+        kids = index.children.get(s.id, []) if sc.direct else index.descendants(s.id)
+        below.update((d.id, d) for d in kids)
+    covered = scope_ids if sc.direct else set(below) | scope_ids
+    if sc.via is not None:
+        pointed = {e.target for e in index.edges if e.type is sc.via and e.source in covered}
+        below = {i: index.by_id[i] for i in pointed if i in index.by_id}
+    found: set[str] = {d.id for d in below.values() if d.kind in kinds and d.kind is not NodeKind.AGENCY}
     if NodeKind.TARGET in kinds:  # targets hang from items by HAS_TARGET, not CONTAINS
-        n += len({e.target for e in index.edges if e.type is EdgeType.HAS_TARGET and e.source in covered})
+        found |= {e.target for e in index.edges if e.type is EdgeType.HAS_TARGET and e.source in covered}
     if NodeKind.AGENCY in kinds:
-        n += len({e.source for e in index.edges if e.type in RESPONSIBILITY_TYPES and e.target in covered})
-    return n
+        found |= {e.source for e in index.edges if e.type in RESPONSIBILITY_TYPES and e.target in covered}
+    if sc.within is not None:
+        lo, hi = sc.within
+        found = {i for i in found if i in index.by_id and lo <= index.by_id[i].provenance.line_start <= hi}
+    return len(found)
 
 
 @check(
@@ -84,7 +94,7 @@ def stated_counts(ctx: CheckContext, out: Findings) -> None:
                 severity=sc.severity,
             )
             continue
-        got = count_in_scope(index, scope, set(sc.kind))
+        got = count_in_scope(index, scope, sc)
         if got != sc.expected:
             out.add(
                 f"{sc.document}:{sc.line} states {sc.expected} {sc.label} under {where} ({scope[0].id}); "

@@ -8,7 +8,7 @@ from typing import Any
 from graph.model import Node, NodeKind
 from queries.integrity.catalogue import Findings, check, node_evidence
 from queries.integrity.context import CheckContext
-from queries.integrity.model import Severity
+from queries.integrity.model import Evidence, Severity
 
 _DATE = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?\s*$")
 
@@ -33,6 +33,18 @@ def _last(w: tuple[int, int | None, int | None]) -> tuple[int, int, int]:
     return (w[0], w[1] or 12, w[2] or 31)
 
 
+def schedule_evidence(n: Node) -> list[Evidence]:
+    """Where the schedule is printed (attrs schedules: [{line, raw}], e.g. a table row), then the item."""
+    out: list[Evidence] = []
+    rows = n.attrs.get("schedules")
+    if isinstance(rows, list):
+        for r in rows:
+            if isinstance(r, dict) and isinstance(r.get("line"), int):
+                raw = r.get("raw")
+                out.append(Evidence(document=n.document, line=r["line"], quote=str(raw) if raw else None))
+    return [*out, node_evidence(n)]
+
+
 def _scheduled(ctx: CheckContext, out: Findings) -> list[tuple[Node, Any, Any]]:
     rows = []
     for n in ctx.index.nodes:
@@ -55,7 +67,7 @@ def schedule_reversed(ctx: CheckContext, out: Findings) -> None:
     for n, start, end in _scheduled(ctx, out):
         s, e = parse_when(start), parse_when(end)
         if s is not None and e is not None and _last(e) < _first(s):
-            out.add(f"{n.id}: schedule ends {end} before it starts {start}", focus=n.id, evidence=[node_evidence(n)])
+            out.add(f"{n.id}: schedule ends {end} before it starts {start}", focus=n.id, evidence=schedule_evidence(n))
 
 
 @check(
@@ -81,7 +93,7 @@ def schedule_outside_period(ctx: CheckContext, out: Findings) -> None:
             out.add(
                 f"{n.id}: {' and '.join(problems)}, outside the plan period {meta.period_start}-{meta.period_end}",
                 focus=n.id,
-                evidence=[node_evidence(n)],
+                evidence=schedule_evidence(n),
             )
 
 
@@ -92,14 +104,17 @@ def _blank(v: Any) -> bool:
 @check(
     "target-incomplete",
     Severity.WARNING,
-    "A target without a year or a unit cannot be compared or tracked (\"at least 5%\" by when? "
-    "\"600\" of what?).",
+    "A target without a year, or a quantity without a unit, cannot be compared or tracked (\"at least "
+    "5%\" by when? \"600\" of what?). Achievements, baselines and budgets (attrs type) are not targets.",
 )
 def target_incomplete(ctx: CheckContext, out: Findings) -> None:
     for n in ctx.index.nodes:
-        if n.kind is not NodeKind.TARGET:
+        if n.kind is not NodeKind.TARGET or n.attrs.get("type", "target") != "target":
             continue
-        missing = [a for a in ("year", "unit") if _blank(n.attrs.get(a))]
+        missing = ["year"] if _blank(n.attrs.get("year")) else []
+        # A qualitative goal states no quantity, so it has no unit to give.
+        if n.attrs.get("value") is not None and _blank(n.attrs.get("unit")):
+            missing.append("unit")
         if missing:
             what = " and no ".join(missing)
             out.add(f"target {n.id} {n.title!r} has no {what}", focus=n.id, evidence=[node_evidence(n)])
