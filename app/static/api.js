@@ -3,6 +3,8 @@
 //   NodeRef   {id, kind, title, plan: {id, title} | null}
 //   Evidence  {document, lineStart, lineEnd, quote}
 
+import { KINDS } from "./kinds.js";
+
 const ENDPOINT = "/graphql";
 const cache = new Map();
 
@@ -42,127 +44,181 @@ async function gql(query, variables = {}, { cached = true } = {}) {
   return pending;
 }
 
+// GraphQL enums are the server's member names (MEASURE, SUBGOAL); the page uses the kind values.
+const KIND_OF = Object.fromEntries(Object.keys(KINDS).map((k) => [k.toUpperCase(), k]));
+const kindOf = (k) => KIND_OF[k] || k;
+const gqlKind = (k) => String(k).toUpperCase();
+
 const REF = "id kind title plan { id title }";
-const EVIDENCE = "evidence { document lineStart lineEnd quote }";
+const EVIDENCE = "evidence { documentId lines { start end } quote }";
 
 function ref(n) {
   if (!n) return null;
-  return { id: n.id, kind: n.kind, title: n.title ?? n.name ?? n.id, plan: n.plan ? { id: n.plan.id, title: n.plan.title } : null };
+  return { id: n.id, kind: kindOf(n.kind), title: n.title ?? n.id, plan: n.plan ? { id: n.plan.id, title: n.plan.title } : null };
 }
 
 function evidence(e) {
-  return e ? { document: e.document, lineStart: e.lineStart, lineEnd: e.lineEnd, quote: e.quote } : null;
+  return e ? { document: e.documentId, lineStart: e.lines.start, lineEnd: e.lines.end, quote: e.quote } : null;
 }
+
+const role = (r) => (String(r).toUpperCase() === "LEAD" ? "lead" : "co");
 
 // ---- queries -------------------------------------------------------------------------------
 
 export async function search(text, { kinds = [], plans = [], first = 60 } = {}) {
+  // The API filters by one plan; with several, the page filters the answer itself.
+  const plan = plans.length === 1 ? plans[0] : null;
   const data = await gql(
-    `query Search($text: String!, $kinds: [NodeKind!], $plans: [ID!], $first: Int) {
-       search(text: $text, kinds: $kinds, plans: $plans, first: $first) {
+    `query Search($text: String!, $kinds: [NodeKind!], $plan: ID, $first: Int) {
+       search(text: $text, kinds: $kinds, plan: $plan, first: $first) {
          totalCount
-         edges { matched node { ${REF} } }
+         nodes { matchedText field node { ${REF} } }
        }
      }`,
-    { text, kinds: kinds.length ? kinds : null, plans: plans.length ? plans : null, first },
+    { text, kinds: kinds.length ? kinds.map(gqlKind) : null, plan, first },
   );
-  const s = data.search;
-  return { total: s.totalCount, items: s.edges.map((e) => ({ node: ref(e.node), matched: e.matched })) };
+  let items = data.search.nodes.map((hit) => ({ node: ref(hit.node), matched: hit.matchedText, field: hit.field }));
+  let total = data.search.totalCount;
+  if (plans.length > 1) {
+    items = items.filter((it) => !it.node.plan || plans.includes(it.node.plan.id));
+    total = items.length;
+  }
+  return { total, items };
 }
 
 export async function node(id) {
   const data = await gql(
     `query Node($id: ID!) {
        node(id: $id) {
-         ${REF} number lineStart lineEnd quote
+         ${REF} number quote lines { start end }
          document { id title }
-         ancestors { id kind title }
-         responsibleAgencies { role explicit agency { id name } via { id title } }
-         targets { id title }
-         ... on Agency { aliases englishName }
+         ... on HierarchyNode {
+           text
+           ancestors(first: 100) { nodes { node { id kind title } } }
+           responsibleAgencies(first: 100) { nodes { role explicit agency { id name } via { id title } } }
+           targets(first: 100) { nodes { id title valueText unit year } }
+           children(first: 100) { totalCount nodes { id kind title } }
+         }
+         ... on Agency { name aliases englishName parent { id name } }
+         ... on Target { valueText unit year item { id kind title } }
        }
      }`,
     { id },
   );
   const n = data.node;
   if (!n) return null;
+  const detail = (t) => [t.valueText, t.unit, t.year].filter((v) => v !== null && v !== undefined && v !== "").join(" ");
   return {
     ...ref(n),
+    title: n.name || n.title,
     number: n.number,
-    lineStart: n.lineStart,
-    lineEnd: n.lineEnd,
+    lineStart: n.lines.start,
+    lineEnd: n.lines.end,
     quote: n.quote,
     document: n.document,
-    ancestors: [...(n.ancestors || [])].reverse().map(ref),
-    agencies: (n.responsibleAgencies || []).map((r) => ({
+    description: n.text && n.text !== n.title ? n.text : null,
+    ancestors: n.ancestors ? [...n.ancestors.nodes].reverse().map((a) => ref(a.node)) : [],
+    agencies: (n.responsibleAgencies ? n.responsibleAgencies.nodes : []).map((r) => ({
       agency: { id: r.agency.id, kind: "Agency", title: r.agency.name },
-      role: String(r.role).toLowerCase() === "lead" ? "lead" : "co",
+      role: role(r.role),
       explicit: r.explicit,
       via: r.via ? { id: r.via.id, title: r.via.title } : null,
     })),
-    targets: (n.targets || []).map((t) => ({ id: t.id, title: t.title })),
+    targets: (n.targets ? n.targets.nodes : []).map((t) => ({ id: t.id, title: t.title, detail: detail(t) })),
+    children: n.children ? n.children.nodes.map(ref) : [],
+    childCount: n.children ? n.children.totalCount : 0,
     aliases: n.aliases || [],
     englishName: n.englishName || null,
+    parentAgency: n.parent && n.kind === "AGENCY" ? { id: n.parent.id, kind: "Agency", title: n.parent.name } : null,
+    targetOf: n.item ? ref(n.item) : null,
   };
 }
 
 export async function documentLines(document, from, to) {
   const data = await gql(
     `query Lines($document: ID!, $from: Int!, $to: Int!) {
-       documentLines(document: $document, from: $from, to: $to) { number text }
+       document(id: $document) { lines(from: $from, to: $to) { number text } }
      }`,
     { document, from, to },
   );
-  return data.documentLines;
+  return data.document.lines;
 }
 
 export async function neighbours(id, first, after = null) {
   const data = await gql(
     `query Neighbours($id: ID!, $first: Int!, $after: String) {
        node(id: $id) {
-         neighbours(first: $first, after: $after) {
+         relations(first: $first, after: $after) {
            totalCount pageInfo { hasNextPage endCursor }
-           edges { type direction ${EVIDENCE} node { ${REF} } }
+           nodes { type source { ${REF} } target { ${REF} } ${EVIDENCE} }
          }
        }
      }`,
     { id, first, after },
   );
-  const c = data.node.neighbours;
+  const c = data.node.relations;
   return {
     total: c.totalCount,
     hasMore: c.pageInfo.hasNextPage,
     cursor: c.pageInfo.endCursor,
-    edges: c.edges.map((e) => ({
-      type: e.type,
-      dir: String(e.direction).toLowerCase() === "in" ? "in" : "out",
-      evidence: evidence(e.evidence),
-      node: ref(e.node),
-    })),
+    edges: c.nodes.map((e) => {
+      const out = e.source.id === id;
+      return { type: e.type, dir: out ? "out" : "in", evidence: evidence(e.evidence), node: ref(out ? e.target : e.source) };
+    }),
   };
 }
 
 export async function lineage(id) {
   const data = await gql(
     `query Lineage($id: ID!) {
-       node(id: $id) { ${REF} }
-       lineage(id: $id) {
-         ancestors { depth node { ${REF} } }
-         crossPlan { type source { ${REF} } target { ${REF} } ${EVIDENCE} }
+       lineage(id: $id, down: 0) {
+         node { ${REF} }
+         ancestors(first: 100) { nodes { hops node { ${REF} } } }
+         crossPlan(first: 100) { nodes { type direction origin { id } node { ${REF} } ${EVIDENCE} } }
        }
      }`,
     { id },
   );
-  const anc = [...data.lineage.ancestors].sort((a, b) => b.depth - a.depth).map((a) => ref(a.node));
+  const lin = data.lineage;
+  const anc = [...lin.ancestors.nodes].sort((a, b) => b.hops - a.hops).map((a) => ref(a.node));
   return {
-    chain: [...anc, ref(data.node)],
-    cross: data.lineage.crossPlan.map((c) => ({
-      type: c.type,
-      source: ref(c.source),
-      target: ref(c.target),
-      evidence: evidence(c.evidence),
+    chain: [...anc, ref(lin.node)],
+    cross: lin.crossPlan.nodes.map((c) => {
+      const other = ref(c.node);
+      const origin = { id: c.origin.id };
+      const out = String(c.direction).toUpperCase() === "OUTGOING";
+      return { type: c.type, source: out ? origin : other, target: out ? other : origin, other, evidence: evidence(c.evidence) };
+    }),
+  };
+}
+
+const ITEMS = `totalCount pageInfo { hasNextPage endCursor } nodes { role explicit node { ${REF} } ${EVIDENCE} }`;
+
+function items(c) {
+  return {
+    total: c.totalCount,
+    cursor: c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null,
+    items: c.nodes.map((it) => ({
+      role: role(it.role),
+      explicit: it.explicit,
+      node: ref(it.node),
+      evidence: evidence(it.evidence),
     })),
   };
+}
+
+/** The next page of an agency's items in one plan (the agency view lists them 100 at a time). */
+export async function agencyItems(agency, plan, after) {
+  const data = await gql(
+    `query AgencyItems($agency: String!, $plan: ID!, $after: String) {
+       responsibilities(agency: $agency, plan: $plan) {
+         byPlan(first: 1) { nodes { items(first: 100, after: $after) { ${ITEMS} } } }
+       }
+     }`,
+    { agency, plan, after },
+  );
+  const g = data.responsibilities.byPlan.nodes[0];
+  return g ? items(g.items) : { total: 0, cursor: null, items: [] };
 }
 
 export async function agencyView(agency) {
@@ -170,9 +226,11 @@ export async function agencyView(agency) {
     `query Agency($agency: String!) {
        responsibilities(agency: $agency) {
          agency { id name }
-         byPlan {
-           plan { id title } lead co inherited
-           items { role explicit node { ${REF} } ${EVIDENCE} }
+         byPlan(first: 100) {
+           nodes {
+             plan { id title } leadCount coCount explicitCount inheritedCount
+             items(first: 100) { ${ITEMS} }
+           }
          }
        }
      }`,
@@ -181,17 +239,13 @@ export async function agencyView(agency) {
   const r = data.responsibilities;
   return {
     agency: { id: r.agency.id, kind: "Agency", title: r.agency.name, plan: null },
-    groups: r.byPlan.map((g) => ({
+    groups: r.byPlan.nodes.map((g) => ({
       plan: { id: g.plan ? g.plan.id : "none", title: g.plan ? g.plan.title : "(no plan)" },
-      lead: g.lead,
-      co: g.co,
-      inherited: g.inherited,
-      items: g.items.map((it) => ({
-        role: String(it.role).toLowerCase() === "lead" ? "lead" : "co",
-        explicit: it.explicit,
-        node: ref(it.node),
-        evidence: evidence(it.evidence),
-      })),
+      lead: g.leadCount,
+      co: g.coCount,
+      explicit: g.explicitCount,
+      inherited: g.inheritedCount,
+      ...items(g.items),
     })),
   };
 }
@@ -199,33 +253,52 @@ export async function agencyView(agency) {
 export async function path(from, to) {
   const data = await gql(
     `query Path($from: ID!, $to: ID!) {
-       paths(from: $from, to: $to, first: 1) {
-         hops { type source { ${REF} } target { ${REF} } ${EVIDENCE} }
+       paths(from: $from, to: $to) {
+         length
+         paths(first: 1) {
+           nodes {
+             nodes { ${REF} }
+             hops { type relation { source { id } target { id } } ${EVIDENCE} }
+           }
+         }
        }
      }`,
     { from, to },
   );
-  const p = data.paths[0];
+  const p = data.paths.paths.nodes[0];
   if (!p) return null;
-  const hops = p.hops.map((hp) => ({ type: hp.type, source: ref(hp.source), target: ref(hp.target), evidence: evidence(hp.evidence) }));
-  const nodes = new Map();
-  for (const hp of hops) {
-    nodes.set(hp.source.id, hp.source);
-    nodes.set(hp.target.id, hp.target);
-  }
-  const ordered = [nodes.get(from), ...[...nodes.values()].filter((n) => n.id !== from && n.id !== to), nodes.get(to)];
-  return { hops, nodes: ordered.filter(Boolean) };
+  const nodes = p.nodes.map(ref);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const hops = p.hops.map((hp) => ({
+    type: hp.type,
+    source: byId.get(hp.relation.source.id) || { id: hp.relation.source.id },
+    target: byId.get(hp.relation.target.id) || { id: hp.relation.target.id },
+    evidence: evidence(hp.evidence),
+  }));
+  return { hops, nodes };
 }
 
 export async function overview() {
-  const data = await gql(`query Overview { documents { id title shortName plan { id kind title } } }`);
+  const data = await gql(
+    `query Overview {
+       documents(first: 100) {
+         nodes {
+           id title shortName
+           plan { ${REF} ... on HierarchyNode {
+             crossPlanLinks(first: 50) { nodes { type source { ${REF} } target { ${REF} } ${EVIDENCE} } } } }
+         }
+       }
+     }`,
+  );
+  const docs = data.documents.nodes;
+  const links = [];
+  for (const d of docs) {
+    for (const l of d.plan && d.plan.crossPlanLinks ? d.plan.crossPlanLinks.nodes : []) {
+      links.push({ type: l.type, source: ref(l.source), target: ref(l.target), evidence: evidence(l.evidence) });
+    }
+  }
   return {
-    documents: data.documents.map((d) => ({
-      id: d.id,
-      title: d.title,
-      shortName: d.shortName,
-      plan: d.plan ? { id: d.plan.id, kind: d.plan.kind, title: d.plan.title, plan: { id: d.plan.id, title: d.plan.title } } : null,
-    })),
-    links: [],
+    documents: docs.map((d) => ({ id: d.id, title: d.title, shortName: d.shortName, plan: d.plan ? ref(d.plan) : null })),
+    links,
   };
 }

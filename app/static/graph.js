@@ -175,4 +175,41 @@ export function runLayout(cy, { rankDir = "TB", fit = true } = {}) {
     nodeDimensionsIncludeLabels: true,
   });
   layout.run();
+  // A lineage of one or two nodes would otherwise be drawn at the maximum zoom.
+  if (fit && cy.zoom() > 1.25) {
+    cy.zoom(1.25);
+    cy.center(visible);
+  }
+}
+
+/**
+ * The agency view: the agency on top, one column block per plan group below it, the group's
+ * items in a grid under their group (a dagre rank of 40 siblings would be one unreadable row).
+ */
+export function agencyLayout(cy, agencyId) {
+  const colW = 170;
+  const rowH = 64;
+  const rows = 4;
+  let x = 0;
+  const groups = cy.nodes(".group");
+  groups.forEach((g) => {
+    const items = cy.nodes().filter((n) => n.data("group") === g.id());
+    const cols = Math.max(1, Math.ceil(items.length / rows));
+    const width = cols * colW;
+    g.position({ x: x + width / 2, y: 110 });
+    items
+      .layout({
+        name: "grid",
+        cols,
+        fit: false,
+        avoidOverlap: true,
+        condense: true,
+        sort: (a, b) => (a.data("order") ?? 0) - (b.data("order") ?? 0),
+        boundingBox: { x1: x, y1: 170, w: width, h: rows * rowH },
+      })
+      .run();
+    x += width + 50;
+  });
+  cy.getElementById(agencyId).position({ x: Math.max(x - 50, 0) / 2, y: 0 });
+  cy.fit(cy.elements().not(".filtered"), 24);
 }
