@@ -114,13 +114,19 @@ class IntegrityMonitor:
                     return None  # nothing loaded yet: nothing to check
                 warnings = list(batch.warnings) if batch is not None else self._warnings()
                 report = check_store(self.svc.store, warnings, self._corpus(), batch=batch)
-                self.history.record(report, trigger)
             except Exception as exc:  # a scheduled job must never die; the reason is logged
-                self.failures.inc()
-                log.error("integrity checks (%s) failed: %s", trigger, str(exc).splitlines()[0] if str(exc) else exc)
+                self._failed(trigger, exc)
                 return None
             self._publish(report, trigger, time.perf_counter() - t0)
+            try:
+                self.history.record(report, trigger)
+            except Exception as exc:  # the metrics still show the run
+                self._failed(trigger, exc)
             return report
+
+    def _failed(self, trigger: str, exc: BaseException) -> None:
+        self.failures.inc()
+        log.error("integrity checks (%s) failed: %s", trigger, str(exc).splitlines()[0] if str(exc) else repr(exc))
 
     def _publish(self, report: IntegrityReport, trigger: str, seconds: float) -> None:
         self.findings.clear()
@@ -138,11 +144,15 @@ class IntegrityMonitor:
         self.run("load", batch)
 
     # --- lifetime ------------------------------------------------------------------------------
+    def install(self) -> None:
+        """Check (and record) after every load of the service from now on."""
+        if self.on_load not in self.svc.post_load:
+            self.svc.post_load.append(self.on_load)
+
     def start(self, trigger: BaseTrigger | None = None) -> Callable[[], None]:
         """Check after every load from now on, check the graph loaded so far, and run the schedule
         (`trigger`, else the one configured). Returns the function that stops all of it."""
-        if self.on_load not in self.svc.post_load:
-            self.svc.post_load.append(self.on_load)
+        self.install()
         if trigger is None:
             try:
                 trigger = schedule_trigger(self.svc.settings)
@@ -182,6 +192,13 @@ def monitor_for(svc: GraphService) -> IntegrityMonitor:
 def history_for(svc: GraphService) -> RunHistory:
     """The service's history of integrity runs (for queries.integrity.latest_report/history/findings_for)."""
     return monitor_for(svc).history
+
+
+def install(svc: GraphService) -> IntegrityMonitor:
+    """Run and record the checks after every load of `svc` (no scheduler): for the command line."""
+    mon = monitor_for(svc)
+    mon.install()
+    return mon
 
 
 def router(svc: GraphService) -> APIRouter:

@@ -260,3 +260,14 @@ def test_check_list_shows_the_catalogue() -> None:
     result = runner.invoke(cli, ["check", "--list"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert all(c in result.stdout for c in CATALOGUE)
+
+
+def test_a_run_survives_an_unusable_history(tmp_path: Path, corpus_store: EmbeddedStore) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    svc = GraphService(Settings(history_db=blocker / "h.sqlite"), store=corpus_store)
+    mon = IntegrityMonitor(svc)
+    report = mon.run("schedule")
+    assert report is not None and report.conforms
+    assert mon.registry.get_sample_value("policygraph_integrity_run_failures_total") == 1.0
+    assert mon.registry.get_sample_value("policygraph_integrity_runs_total", {"trigger": "schedule"}) == 1.0
