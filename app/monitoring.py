@@ -172,7 +172,8 @@ class IntegrityMonitor:
             if self.on_load in self.svc.post_load:
                 self.svc.post_load.remove(self.on_load)
             if sched.running:
-                sched.shutdown(wait=False)
+                # Wait for a run in progress: the store is closed right after this.
+                sched.shutdown(wait=True)
 
         return stop
 
