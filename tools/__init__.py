@@ -1,0 +1,1 @@
+"""Developer tools: synthetic corpora and broken inputs for the scale and robustness runs."""
