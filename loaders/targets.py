@@ -88,10 +88,12 @@ _AS_OF = re.compile(r"截至|截止")
 _ACHIEVED = re.compile(r"已|完成了|成功")
 _TARGET = re.compile(r"預計|預期|期於|期能|期達|目標|將(?!是|會是)|可望|至少|力拼|爭取|規劃|推動至|擴大至|提升至")
 _BASELINE = re.compile(r"排名|名列|位居|現況|目前")
-_SOURCED = re.compile(r"根據|依據|報告|指出|研究|調查")
-_EXTERNAL = re.compile(r"市場|年複合成長率|GDP|預估|推估|估計|預測")
+_SOURCED = re.compile(r"(?:根據|依據).{0,30}?(?:報告|統計|資料|調查|研究|推估|預估|估計|指數)|指出|調查顯示|統計顯示")
+_EXTERNAL = re.compile(r"全球.{0,8}市場|市場規模|年複合成長率|GDP|預估|推估|估計|預測")
 # …unless the sentence is the plan's own projection (本方案…, 政府…, 可創造).
 _OWN = re.compile(r"本方案|本計畫|政府|我國將|可創造")
+# A reported figure about this country is a baseline; one about the world is left out.
+_DOMESTIC = re.compile(r"臺灣|台灣|我國")
 _FOREIGN_MONEY = re.compile(r"\s*(?:歐元|韓元|日圓|日元|人民幣|英鎊)")
 # 1 萬 8 千家, 1 萬 1,145 名: a figure printed in two parts.
 _COMPOUND = re.compile(
@@ -195,14 +197,19 @@ def extract_targets(text: str, ref_year: int | None = None) -> list[TargetFact]:
     facts: list[TargetFact] = []
     for sm in _SENTENCE.finditer(text):
         sentence, s0 = sm.group(0), sm.start()
-        if _SOURCED.search(sentence) or (_EXTERNAL.search(sentence) and not _OWN.search(sentence)):
-            continue
+        external = bool(_SOURCED.search(sentence) or (_EXTERNAL.search(sentence) and not _OWN.search(sentence)))
+        if external and not _DOMESTIC.search(sentence):
+            continue  # someone else's figures about the world: not this plan's
         years = _years(sentence, s0, ref_year)
         year_spans = [(p, p + 4) for p, _ in years]
         for cm in _CLAUSE.finditer(sentence):
             clause, c0 = cm.group(0), s0 + cm.start()
-            facts.extend(_clause_facts(clause, c0, sentence, s0, years, year_spans, ref_year))
+            facts.extend(_clause_facts(clause, c0, sentence, s0, years, year_spans, ref_year, external))
     return facts
+
+
+def _reported(year: int | None, ref_year: int | None) -> TargetType | None:
+    return "baseline" if year is not None and ref_year is not None and year <= ref_year else None
 
 
 def _clause_facts(
@@ -213,7 +220,10 @@ def _clause_facts(
     years: list[tuple[int, int]],
     year_spans: list[tuple[int, int]],
     ref_year: int | None,
+    external: bool = False,
 ) -> list[TargetFact]:
+    """The facts of one clause. In a sentence reporting others' figures about the country
+    (`根據…統計，2024 年臺灣…`), a figure can only be a baseline (a past or current value)."""
     out: list[TargetFact] = []
     used: list[tuple[int, int]] = []
     for m in _RANK.finditer(clause):
@@ -238,6 +248,8 @@ def _clause_facts(
         span = (c0 + m.start() + (len(m.group(0)) - len(m.group(0).lstrip())), c0 + m.end())
         year = _year_for(start, years, c0 + len(clause))
         compound_kind = _classify(clause, sentence, sentence[: start - s0], m.group("unit"), year, ref_year)
+        if external:
+            compound_kind = _reported(year, ref_year)
         used.append(span)
         if compound_kind is not None:
             out.append(
@@ -278,6 +290,8 @@ def _clause_facts(
         year = _year_for(start, years, c0 + len(clause))
         before = sentence[: start - s0]
         qty_kind = _classify(clause, sentence, before, printed_unit, year, ref_year)
+        if external:  # only a value the sentence states as reached (達 33.4 億美元), not a count of things
+            qty_kind = _reported(year, ref_year) if m.group("qual") else None
         if qty_kind is None:
             continue
         raw = clause[m.start() : m.end()]
