@@ -190,7 +190,8 @@ async function renderResults() {
                   class: "result",
                   dataset: { id: it.node.id, kind },
                   "aria-current": String(it.node.id === state.node),
-                  onclick: () => selectFromSearch(it.node),
+                  // detail 0: activated from the keyboard; the panel then takes the focus.
+                  onclick: (ev) => selectFromSearch(it.node, ev.detail === 0),
                 },
                 h("span", { class: "result-title" }, it.node.title),
                 it.node.plan && it.node.plan.id !== it.node.id
@@ -207,12 +208,14 @@ async function renderResults() {
   announce(`${res.total} result${res.total === 1 ? "" : "s"} for “${q}”`);
 }
 
-function selectFromSearch(ref) {
+async function selectFromSearch(ref, keyboard = false) {
   let view = state.view;
   if (ref.kind === "Agency" && view === "lineage") view = "explore";
   if (ref.kind !== "Agency" && view === "agency") view = "explore";
   if (view === "path") view = "explore";
-  go({ node: ref.id, focus: ref.id, view, src: false, x: [] });
+  await go({ node: ref.id, focus: ref.id, view, src: false, x: [] });
+  const title = $("panel-title");
+  if (keyboard && title) title.focus();
 }
 
 // ---- node panel ----------------------------------------------------------------------------
@@ -257,7 +260,7 @@ let lastPanelNode = null;
 function header(n) {
   return [
     h("span", { class: "kind-chip" }, swatch(kindStyle(n.kind)), kindLabel(n.kind), n.number ? ` ${n.number}` : ""),
-    h("h2", { id: "panel-title" }, n.title),
+    h("h2", { id: "panel-title", tabindex: "-1" }, n.title),
     // Integrity findings (issue 8) will be listed here, on the nodes they concern.
     h("div", { class: "badges", id: "integrity-badges", "aria-label": "Integrity findings" }),
   ];
@@ -584,9 +587,11 @@ async function renderCanvas() {
   addMissing(cy, elements);
   if (state.view === "explore" && state.focus && !cy.getElementById(state.focus).empty()) {
     await expand(state.focus, { record: false, layout: false });
+    // x replays the expansions in order; an id already expanded means its next page ("show more").
     for (const id of state.x) {
       if (seq !== canvasSeq) return;
-      if (!cy.getElementById(id).empty()) await expand(id, { record: false, layout: false });
+      const n = cy.getElementById(id);
+      if (n.nonempty()) await expand(id, { record: false, layout: false, more: Boolean(n.data("expanded")) });
     }
   }
   if (seq !== canvasSeq) return;
@@ -616,7 +621,8 @@ function lineageElements(lin, out) {
   });
   for (const c of lin.cross) {
     // The origin is on the chain (or an earlier hop); the other end is drawn here.
-    out.push(nodeElement(c.other));
+    const plan = c.other.plan && c.other.plan.id !== c.other.id ? `\n(${shortLabel(c.other.plan.title, 12)})` : "";
+    out.push(nodeElement(c.other, { label: shortLabel(c.other.title) + plan }));
     out.push(edgeElement(c.source.id, c.target.id, c.type, c.evidence));
   }
 }
@@ -675,6 +681,7 @@ async function expand(id, { record = true, layout = true, more = false } = {}) {
   const node = cy.getElementById(id);
   if (node.empty() || node.data("pseudo") || node.hasClass("more")) return;
   if (!more && node.data("expanded")) return;
+  if (more && !node.data("cursor")) return; // nothing left to show
   if (record) pushUndo();
   const after = more ? node.data("cursor") : null;
   let page;
@@ -691,7 +698,7 @@ async function expand(id, { record = true, layout = true, more = false } = {}) {
     els.push(edgeElement(s, t, e.type, e.evidence));
   }
   addMissing(cy, els);
-  node.data({ expanded: true, cursor: page.cursor, total: page.total });
+  node.data({ expanded: true, cursor: page.hasMore ? page.cursor : null, total: page.total });
   const moreId = `more:${id}`;
   cy.getElementById(moreId).remove();
   const shown = cy.nodes().filter((n) => n.data("addedBy") === id).length;
@@ -705,8 +712,8 @@ async function expand(id, { record = true, layout = true, more = false } = {}) {
       edgeElement(id, moreId, "MORE", null, { label: "", data: { pseudo: true } }),
     ]);
   }
-  if (record && !state.x.includes(id) && id !== state.focus) {
-    state.x.push(id);
+  if (record) {
+    state.x.push(id); // replayed on reload (see renderCanvas)
     history.replaceState(null, "", urlOf(state));
   }
   if (layout) {
