@@ -102,6 +102,9 @@ def load(
         neo4j_database=neo4j_database,
     )
     svc = GraphService(settings)
+    from app.monitoring import install as record_integrity_runs
+
+    record_integrity_runs(svc)  # a command-line load is checked and recorded like a served one
     report = _load(svc)
     out.print(
         f"loaded {report.nodes} nodes and {report.edges} edges into the {svc.store.name} store "

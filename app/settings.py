@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     admin_token: str | None = None
     cors_origins: list[str] = []
     # Integrity checks on a schedule: seconds between runs (0 = off) or a cron expression.
-    check_interval_seconds: int = 0
+    check_interval_seconds: float = 0
     check_cron: str | None = None
     history_db: Path | None = None
 
