@@ -648,7 +648,8 @@ function agencyElements(view, out, note) {
     hidden += g.items.filter((it) => it.explicit).length - shown.length;
     shown.forEach((it, order) => {
       const type = it.role === "lead" ? "LEADS" : "CO_ORGANIZES";
-      out.push(nodeElement({ ...it.node, plan: it.node.plan || g.plan }, { data: { group: gid, order } }));
+      const ref = { ...it.node, plan: it.node.plan || g.plan };
+      out.push(nodeElement(ref, { label: shortLabel(ref.title, 12), data: { group: gid, order } }));
       // Drawn from the plan group; exported as the real agency -> item edge.
       out.push(
         edgeElement(gid, it.node.id, type, it.evidence, {

@@ -70,7 +70,7 @@ const STYLE = [
       "font-family": FONT,
       "font-size": 8,
       color: "#334155",
-      "text-rotation": "autorotate",
+      "text-rotation": "none", // CJK labels read badly when turned with the edge
       "text-background-color": "#ffffff",
       "text-background-opacity": 0.85,
     },
@@ -183,33 +183,38 @@ export function runLayout(cy, { rankDir = "TB", fit = true } = {}) {
 }
 
 /**
- * The agency view: the agency on top, one column block per plan group below it, the group's
- * items in a grid under their group (a dagre rank of 40 siblings would be one unreadable row).
+ * The agency view: the agency in the middle, one block per plan group on its left and right (so no
+ * edge crosses a block), the group's items in a grid under their group label. (A dagre rank of 40
+ * siblings would be one unreadable row.)
  */
 export function agencyLayout(cy, agencyId) {
-  const colW = 170;
-  const rowH = 64;
+  const colW = 160;
+  const rowH = 58;
   const rows = 4;
-  let x = 0;
-  const groups = cy.nodes(".group");
-  groups.forEach((g) => {
+  const gap = 140; // between the agency and the blocks
+  const y = [0, 0]; // next free y on the left and on the right
+  cy.nodes(".group").forEach((g, i) => {
+    const side = i % 2;
     const items = cy.nodes().filter((n) => n.data("group") === g.id());
     const cols = Math.max(1, Math.ceil(items.length / rows));
     const width = cols * colW;
-    g.position({ x: x + width / 2, y: 110 });
+    const x1 = side === 0 ? -gap - width : gap;
+    g.position({ x: x1 + width / 2, y: y[side] });
+    const used = Math.ceil(items.length / cols) * rowH;
     items
       .layout({
         name: "grid",
         cols,
         fit: false,
         avoidOverlap: true,
-        condense: true,
+        condense: false, // keep the full column width: the labels are wider than the nodes
         sort: (a, b) => (a.data("order") ?? 0) - (b.data("order") ?? 0),
-        boundingBox: { x1: x, y1: 170, w: width, h: rows * rowH },
+        boundingBox: { x1, y1: y[side] + 40, w: width, h: used },
       })
       .run();
-    x += width + 50;
+    y[side] += 40 + used + 50;
   });
-  cy.getElementById(agencyId).position({ x: Math.max(x - 50, 0) / 2, y: 0 });
+  const height = Math.max(y[0], y[1]) - 50;
+  cy.getElementById(agencyId).position({ x: 0, y: Math.max(height, 0) / 2 - 20 });
   cy.fit(cy.elements().not(".filtered"), 24);
 }
