@@ -74,7 +74,10 @@ _QTY = re.compile(
     rf"(?P<mult>[萬億兆](?!元以上)?)?\s*(?P<unit>{_UNIT_RE})?"
 )
 _RANK = re.compile(r"(?:排名|名列|位居|排行)(?:全球|世界|亞洲|第)?\s*第?\s*(?P<num>\d{1,3})(?:\s*名)?")
-_TOP = re.compile(r"(?:全球|世界)\s*前\s*(?P<n>[一二三四五六七八九十]|\d{1,2})(?:大|名)?")
+# 「達到全球前五」: a rank aimed at (not 「世界前200大畢業生」, a rule's threshold)
+_TOP = re.compile(
+    r"(?:達到?|進入|躋身|成為)[^，。]{0,6}?(?:全球|世界)\s*前\s*(?P<n>[一二三四五六七八九十]|\d{1,4})(?![\d,])(?:大|名)?"
+)
 _YEAR_AD = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年")
 _YEAR_ROC = re.compile(r"(?:民國\s*)?(?<![\d/])(?P<y>\d{2,3})\s*(?:年|學年度)")
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
@@ -191,9 +194,10 @@ def _classify(
     return None
 
 
-def extract_targets(text: str, ref_year: int | None = None) -> list[TargetFact]:
+def extract_targets(text: str, ref_year: int | None = None, default: TargetType | None = None) -> list[TargetFact]:
     """Every quantified figure in `text` a plan states as its own, in text order. `ref_year` is
-    the year the document was written: figures for later years count as targets."""
+    the year the document was written: figures for later years count as targets. `default` is the
+    type of a figure with no cue where the context says what it is (a list of 預期成果 is targets)."""
     facts: list[TargetFact] = []
     for sm in _SENTENCE.finditer(text):
         sentence, s0 = sm.group(0), sm.start()
@@ -204,7 +208,7 @@ def extract_targets(text: str, ref_year: int | None = None) -> list[TargetFact]:
         year_spans = [(p, p + 4) for p, _ in years]
         for cm in _CLAUSE.finditer(sentence):
             clause, c0 = cm.group(0), s0 + cm.start()
-            facts.extend(_clause_facts(clause, c0, sentence, s0, years, year_spans, ref_year, external))
+            facts.extend(_clause_facts(clause, c0, sentence, s0, years, year_spans, ref_year, external, default))
     return facts
 
 
@@ -221,6 +225,7 @@ def _clause_facts(
     year_spans: list[tuple[int, int]],
     ref_year: int | None,
     external: bool = False,
+    default: TargetType | None = None,
 ) -> list[TargetFact]:
     """The facts of one clause. In a sentence reporting others' figures about the country
     (`根據…統計，2024 年臺灣…`), a figure can only be a baseline (a past or current value)."""
@@ -250,6 +255,8 @@ def _clause_facts(
         compound_kind = _classify(clause, sentence, sentence[: start - s0], m.group("unit"), year, ref_year)
         if external:
             compound_kind = _reported(year, ref_year)
+        elif compound_kind is None:
+            compound_kind = default
         used.append(span)
         if compound_kind is not None:
             out.append(
@@ -292,6 +299,8 @@ def _clause_facts(
         qty_kind = _classify(clause, sentence, before, printed_unit, year, ref_year)
         if external:  # only a value the sentence states as reached (達 33.4 億美元), not a count of things
             qty_kind = _reported(year, ref_year) if m.group("qual") else None
+        elif qty_kind is None:
+            qty_kind = default
         if qty_kind is None:
             continue
         raw = clause[m.start() : m.end()]

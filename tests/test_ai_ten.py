@@ -321,8 +321,21 @@ def test_initiative_targets(corpus_store: EmbeddedStore) -> None:
     ]
     assert (13.0, "baseline", 2025) in seven
     # 001:1285 「預計至2028年培育及延攬 AI 相關人才達40萬人次」
-    nine = targets_of(corpus_store, at(corpus_store, 1283, INIT).id)
+    nine = [t for t in targets_of(corpus_store, at(corpus_store, 1283, INIT).id) if t.line == 1285]
     assert [(t.attrs["value"], t.attrs["unit"], t.attrs["year"]) for t in nine] == [(40.0, "萬人次", 2028)]
+
+
+def test_outcome_targets(corpus_store: EmbeddedStore) -> None:
+    # (二) 預期亮點成果 of 十 (001:1533): 001:1538 「4. 整合各部會資源，以達成新創募資逾1,500億元。」
+    ten = [t for t in targets_of(corpus_store, at(corpus_store, 1436, INIT).id) if t.line == 1538]
+    assert [(t.attrs["type"], t.attrs["value"], t.attrs["unit"], t.attrs["qualifier"]) for t in ten] == [
+        ("target", 1500.0, "億元", "逾")
+    ]
+    # 001:542 「7. 智慧零售：協助5萬家店家導入智慧服務，提升營收40億元。」 (outcome of 一)
+    one = [t for t in targets_of(corpus_store, at(corpus_store, 130, INIT).id) if t.line == 542]
+    assert [(t.attrs["value"], t.attrs["unit"]) for t in one] == [(5.0, "萬家"), (40.0, "億元")]
+    # 001:1433 「提供世界前200大畢業生自由工作權利」 is a rule, not a rank target
+    assert not [t for t in targets_of(corpus_store, at(corpus_store, 1283, INIT).id) if t.line == 1433]
 
 
 def test_budget_and_roc_year_001_1450(corpus_store: EmbeddedStore) -> None:

@@ -35,7 +35,7 @@ from loaders.numbering import numeral_value
 from loaders.outline import OutlineItem, OutlineSpec, strip_decoration
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root, read_outline
-from loaders.targets import TargetFact, extract_targets
+from loaders.targets import TargetFact, TargetType, extract_targets
 from loaders.text import clean_title, similarity
 
 
@@ -68,10 +68,18 @@ class PlanTargetsSpec(BaseModel):
     goal_pattern: str
 
 
+class OutcomesSpec(BaseModel):
+    """Each top-level item's list of expected outcomes (its figures are targets by definition),
+    from the `start` line to the next top-level item."""
+
+    start: str
+
+
 class ProgrammeProfile(BaseModel):
     leads: LeadTableSpec
     tables: MeasureTablesSpec
     plan_targets: PlanTargetsSpec
+    outcomes: OutcomesSpec | None = None
     # Quantified figures in the items' own text (initiative introductions, measures) as Targets.
     item_targets: bool = True
 
@@ -90,6 +98,8 @@ def read_ai_ten(doc: DocInput, ctx: LoadContext) -> DocResult:
     _read_measure_tables(doc, ctx, book, prof.tables, spec, items, nodes, extra, edges, result)
     ref_year = int(doc.meta.published[:4])
     _read_plan_targets(doc, prof.plan_targets, plan, ref_year, result)
+    if prof.outcomes is not None:
+        _read_outcomes(doc, prof.outcomes, tops, spec, ref_year, result)
     if prof.item_targets:
         for it, node in zip(items, nodes, strict=True):
             lines = [ln for ln in range(it.line_start, it.line_end + 1) if doc.source.line(ln).strip()]
@@ -497,10 +507,40 @@ def _read_plan_targets(doc: DocInput, spec: PlanTargetsSpec, plan: Node, ref_yea
     _add_targets(doc, plan.id, prose, ref_year, result)
 
 
-def _add_targets(doc: DocInput, owner: str, lines: list[int], ref_year: int, result: DocResult) -> None:
+def _read_outcomes(
+    doc: DocInput,
+    spec: OutcomesSpec,
+    tops: list[tuple[OutlineItem, Node]],
+    ospec: OutlineSpec,
+    ref_year: int,
+    result: DocResult,
+) -> None:
+    """Figures in each top-level item's outcomes list (001 (二) 預期亮點成果) as its targets."""
+    start_re = re.compile(spec.start)
+    ends = [it.line_start for it, _ in tops[1:]] + [_region_end(doc, ospec)]
+    for (it, node), end in zip(tops, ends, strict=True):
+        first = next(
+            (n for n in range(it.line_start, end) if start_re.match(strip_decoration(doc.source.line(n)))), None
+        )
+        if first is not None:
+            _add_targets(doc, node.id, list(range(first + 1, end)), ref_year, result, default="target")
+
+
+def _region_end(doc: DocInput, ospec: OutlineSpec) -> int:
+    end_re = re.compile(ospec.region_end) if ospec.region_end else None
+    if end_re is None:
+        return len(doc.source.lines) + 1
+    return next((i for i, s in enumerate(doc.source.lines, 1) if end_re.search(s)), len(doc.source.lines) + 1)
+
+
+def _add_targets(
+    doc: DocInput, owner: str, lines: list[int], ref_year: int, result: DocResult, default: TargetType | None = None
+) -> None:
     for n in sorted(set(lines)):
         text = doc.source.line(n)
-        for k, fact in enumerate(extract_targets(text, ref_year), 1):
+        if not text.strip() or "\t" in text:
+            continue
+        for k, fact in enumerate(extract_targets(text, ref_year, default), 1):
             node = result.add_node(
                 Node(
                     id=f"{doc.meta.id}:t{n}.{k}",
