@@ -86,3 +86,32 @@ def test_page_never_writes_html_from_data() -> None:
         text = f.read_text(encoding="utf-8")
         for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "DOMParser"):
             assert sink not in text, f"{f.name} uses {sink}"
+
+
+def _api_queries() -> dict[str, str]:
+    """The GraphQL documents api.js sends, with its ${CONST} fragments filled in."""
+    js = (STATIC / "api.js").read_text(encoding="utf-8")
+    consts = dict(re.findall(r'^const ([A-Z]+) = ["`](.*?)["`];$', js, re.MULTILINE))
+
+    def fill(text: str) -> str:
+        while "${" in text:
+            text = re.sub(r"\$\{([A-Z]+)\}", lambda m: consts[m.group(1)], text)
+        return text
+
+    docs = re.findall(r"await gql\(\s*`(.*?)`", js, re.DOTALL)
+    return {re.search(r"query (\w+)", d).group(1): fill(d) for d in docs}  # type: ignore[union-attr]
+
+
+def test_every_query_of_the_page_is_valid_against_the_served_schema() -> None:
+    """The page's queries against the schema the app serves: a renamed field fails here, not in a browser."""
+    from graphql import parse, validate
+
+    from app.gql.schema import schema
+
+    queries = _api_queries()
+    assert {"Search", "Node", "Lines", "Neighbours", "Lineage", "Agency", "AgencyItems", "Path", "Overview"} <= set(
+        queries
+    )
+    for name, doc in queries.items():
+        errors = validate(schema._schema, parse(doc))
+        assert not errors, f"{name}: {[e.message for e in errors]}"
