@@ -43,8 +43,27 @@ def clean_cell(text: str) -> str:
     return clean_title(_TAG.sub(" ", text))
 
 
+_BLOCK = re.compile(r"<(li|p)\b[^>]*>(.*?)</\1>", re.S)
+_LEAD_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.．]\s*")
+
+
 def numbered_items(text: str) -> list[str]:
-    """`1. a 2. b 3. c` (also as <p>/<li> lists) -> [a, b, c]; [] unless numbered 1, 2, … in order."""
+    """`1. a 2. b 3. c` (also as <p>/<li> lists) -> [a, b, c]; [] unless there are two or more.
+    An HTML list item is an item even unnumbered (001:1167 `<li>114年開發…</li>`); a `<p>` after
+    it starts one only when numbered, else it finishes the item a page break cut (001:1170)."""
+    blocks = _BLOCK.findall(text)
+    if len(blocks) >= 2:
+        items: list[str] = []
+        for tag, body in blocks:
+            numbered = _LEAD_NUMBER.match(_TAG.sub(" ", body))
+            piece = clean_title(_LEAD_NUMBER.sub("", _TAG.sub(" ", body)))
+            if tag == "li" or numbered or not items:
+                items.append(piece)
+            else:
+                items[-1] = clean_title(f"{items[-1]} {piece}")
+        items = [x for x in items if x]
+        if len(items) >= 2:
+            return items
     plain = " ".join(_TAG.sub(" ", text).split())
     hits = [m for m in _NUMBERED.finditer(plain)]
     chosen: list[re.Match[str]] = []

@@ -350,3 +350,13 @@ def test_budget_and_roc_year_001_1450(corpus_store: EmbeddedStore) -> None:
 def test_every_agency_named_in_001_resolves(corpus_batch: GraphBatch) -> None:
     unknown = [w for w in corpus_batch.warnings if w.document == DOC and w.code == "unknown-agency"]
     assert unknown == []
+
+
+def test_row_listing_measures_in_its_content_001_1167(corpus_store: EmbeddedStore) -> None:
+    # 001:1167 利用 AI 建立威脅情資自主智慧分析技術…(the strategy's paragraph) | <ol><li>114年開發…</li>
+    #   <li>115年…</li><li>116年著重自然語言處理</li></ol> | 114/01-117/12 | 數發部資安署;
+    # 001:1170 (after the page break) `<p>應用於資安議題…</p> <p>4. 117年…</p>`: the four yearly measures 001:1141-1144
+    for line in (1141, 1142, 1143, 1144):
+        m = at(corpus_store, line, M)
+        assert list(assigned(corpus_store, m, LEADS)) == ["agency/moda-acs"], line
+        assert (m.attrs["schedule_start"], m.attrs["schedule_end"]) == ("2025-01", "2028-12")
