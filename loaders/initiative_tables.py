@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel
+from rapidfuzz import fuzz
 
 from loaders.source import SourceText
-from loaders.text import clean_title, ends_sentence, match_key, partial_similarity, similarity
+from loaders.text import clean_title, ends_sentence, match_key
 
 _TAG = re.compile(r"<[^>]+>")
 _NUMBERED = re.compile(r"(?:^|(?<=\s))(\d{1,2})\s*[.．]\s*(?=\S)")
@@ -398,13 +400,27 @@ class RowMatch:
     note: str | None = None
 
 
+@lru_cache(maxsize=16384)
+def _key(text: str) -> str:
+    # Candidate texts are compared with every row of their strategy: compute each key once.
+    return match_key(text)
+
+
+def similarity(a: str, b: str) -> float:
+    return float(fuzz.ratio(_key(a), _key(b)))
+
+
+def partial_similarity(a: str, b: str) -> float:
+    return float(fuzz.partial_ratio(_key(a), _key(b)))
+
+
 def _title_score(t: str, c: Candidate) -> float:
     """How well a printed name names `c`: as its title, or as a phrase of its text (tables often
     print a measure's description as its 具體措施)."""
     s = max(similarity(t, c.title), similarity(t, c.heading))
-    if min(len(match_key(t)), len(match_key(c.title))) >= 6:
+    if min(len(_key(t)), len(_key(c.title))) >= 6:
         s = max(s, 0.95 * partial_similarity(t, c.title))
-    if len(match_key(t)) >= 8:
+    if len(_key(t)) >= 8:
         s = max(s, 0.85 * partial_similarity(t, c.text))
     return s * c.weight
 
