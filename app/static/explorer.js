@@ -574,7 +574,7 @@ async function renderCanvas() {
       if (seq !== canvasSeq) return;
       overviewElements(ov, elements);
       note.textContent = ov.documents.length
-        ? "The documents and their plans. Search, or double-click a node to expand it."
+        ? "The documents, their plans and the links between them. Search, or double-click a plan to see what it names."
         : "No document is loaded yet (see /health).";
     }
   } catch (err) {
@@ -608,8 +608,12 @@ function overviewElements(ov, out) {
       out.push(edgeElement(d.id, d.plan.id, "DESCRIBES"));
     }
   }
+  // Links between the loaded plans only: the external plans they name (dozens) are one expansion away.
+  const plans = new Set(ov.documents.filter((d) => d.plan).map((d) => d.plan.id));
   for (const l of ov.links) {
-    out.push(nodeElement(l.source), nodeElement(l.target), edgeElement(l.source.id, l.target.id, l.type, l.evidence));
+    if (plans.has(l.source.id) && plans.has(l.target.id)) {
+      out.push(edgeElement(l.source.id, l.target.id, l.type, l.evidence));
+    }
   }
 }
 

@@ -84,7 +84,7 @@ const STYLE = [
 ];
 
 export function createGraph(container) {
-  return cytoscape({
+  const cy = cytoscape({
     container,
     style: STYLE,
     minZoom: 0.1,
@@ -92,6 +92,9 @@ export function createGraph(container) {
     boxSelectionEnabled: false,
     selectionType: "single",
   });
+  // Cytoscape only watches the window; the canvas also changes size with the page's own layout.
+  new ResizeObserver(() => cy.resize()).observe(container);
+  return cy;
 }
 
 /** Shorten a title for a canvas label (the panel shows it whole). */
@@ -130,8 +133,8 @@ export function edgeElement(source, target, type, evidence = null, extra = {}) {
   const classes = [type];
   if (CROSS_PLAN.has(type)) classes.push("cross");
   if (type === "ALIGNS_WITH") classes.push("inferred");
-  // Hierarchy edges are the majority: unlabelled, so the cross-plan labels stand out.
-  const label = type === "CONTAINS" ? "" : EDGE_LABELS[type] || type;
+  // Hierarchy (and document -> plan) edges are unlabelled, so the cross-plan labels stand out.
+  const label = type === "CONTAINS" || type === "DESCRIBES" ? "" : EDGE_LABELS[type] || type;
   return {
     group: "edges",
     data: {
@@ -161,6 +164,7 @@ export function addMissing(cy, elements) {
 }
 
 export function runLayout(cy, { rankDir = "TB", fit = true } = {}) {
+  cy.resize(); // the container may have changed size since the last draw (notes, panels)
   const visible = cy.elements().not(".filtered");
   if (visible.empty()) return;
   const layout = visible.layout({
@@ -188,6 +192,7 @@ export function runLayout(cy, { rankDir = "TB", fit = true } = {}) {
  * siblings would be one unreadable row.)
  */
 export function agencyLayout(cy, agencyId) {
+  cy.resize();
   const colW = 160;
   const rowH = 58;
   const rows = 4;
