@@ -268,6 +268,7 @@ class Neo4jStore(GraphStore):
         database: str | None = None,
         *,
         batch_size: int = 2000,
+        delete_batch_size: int = 5000,
         connect_timeout: float = 5.0,
         retry_seconds: float = 15.0,
         grace_seconds: float = 1.0,
@@ -278,6 +279,7 @@ class Neo4jStore(GraphStore):
         self.database = database
         self._auth = (user or "neo4j", password or "") if (user or password) else None
         self.batch_size = batch_size
+        self.delete_batch_size = delete_batch_size
         self.connect_timeout = connect_timeout
         self.retry_seconds = retry_seconds
         # How long readers that picked the old slot just before a swap get to finish.
@@ -354,7 +356,8 @@ class Neo4jStore(GraphStore):
         params.setdefault("pointer", self.graph)
 
         def work(tx: ManagedTransaction) -> list[Row]:
-            return tx.run(query, params).data()
+            # dict(record), not record.data(): values are plain maps already, and data() walks them again.
+            return [dict(r) for r in tx.run(query, params)]
 
         return self._read(work, retry)
 
@@ -490,7 +493,7 @@ class Neo4jStore(GraphStore):
             while True:
 
                 def work(tx: ManagedTransaction, query: str = query) -> int:
-                    rec = tx.run(query, {"slot": slot, "limit": self.batch_size}).single()
+                    rec = tx.run(query, {"slot": slot, "limit": self.delete_batch_size}).single()
                     return int(rec["c"]) if rec else 0
 
                 if self._write(work) == 0:
@@ -632,6 +635,9 @@ class Neo4jStore(GraphStore):
     def responsible_for_many(self, node_ids: Sequence[str]) -> list[list[Responsibility]]:
         if not node_ids:
             return []
+        # Agencies and assignment edges repeat across rows: build each once per call.
+        agencies: dict[str, Node] = {}
+        edges: dict[tuple[str, str, str], Edge] = {}
         by_id: dict[str, list[Responsibility]] = {}
         for row in self._rows(Q_RESPONSIBLE_FOR, ids=list(dict.fromkeys(node_ids))):
             node = _node(row["n"])
@@ -640,10 +646,10 @@ class Neo4jStore(GraphStore):
             for x in row["rs"]:
                 if x["d"] != nearest:
                     continue
-                agency = _node(x["ag"])
-                t = EdgeType(x["type"])
-                e = _edge(agency.id, x["via"], t.value, x["r"])
-                out.append(Responsibility(agency, node, _role(t), x["d"] == 0, x["via"], e))
+                agency = agencies.get(x["ag"]["id"]) or agencies.setdefault(x["ag"]["id"], _node(x["ag"]))
+                key = (agency.id, x["via"], x["type"])
+                e = edges.get(key) or edges.setdefault(key, _edge(*key, x["r"]))
+                out.append(Responsibility(agency, node, _role(e.type), x["d"] == 0, x["via"], e))
             by_id[row["nid"]] = sorted(out, key=lambda r: (r.role is not Role.LEAD, r.agency.id))
         return [list(by_id.get(i, [])) for i in node_ids]
 
@@ -653,7 +659,7 @@ class Neo4jStore(GraphStore):
             if rec is None:
                 return [], []
             p = {"slot": rec["s"]}
-            return tx.run(Q_STATS_NODES, p).data(), tx.run(Q_STATS_EDGES, p).data()
+            return [dict(r) for r in tx.run(Q_STATS_NODES, p)], [dict(r) for r in tx.run(Q_STATS_EDGES, p)]
 
         node_rows, edge_rows = self._read(work)
         by_kind: dict[str, int] = {}
