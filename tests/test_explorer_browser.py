@@ -347,12 +347,15 @@ def test_filters_in_url_and_back(page: Page) -> None:
     p = page
     p.open(f"/?node={STRATEGY}")
     kinds_before = set(p.page.evaluate("window.__explorer.cy.nodes().map(n => n.data('kind'))"))
-    assert {"Measure", "Agency"} <= kinds_before
+    # Its measures (children) and at least one other kind (its sub-goal, agencies or links).
+    assert "Measure" in kinds_before and kinds_before - {"Measure", "Strategy", "More"}
     p.page.click("#filters summary")
     p.click("#kind-filters input[value='Measure']")
     assert "kinds=Measure" in p.page.url
     shown = set(
-        p.page.evaluate("window.__explorer.cy.nodes().filter(n => !n.hasClass('filtered')).map(n => n.data('kind'))")
+        p.page.evaluate(
+            "window.__explorer.cy.nodes().filter(n => !n.hasClass('filtered') && !n.data('pseudo')).map(n => n.data('kind'))"
+        )
     )
     assert shown == {"Measure", "Strategy"}, "only measures, plus the node in focus"
     p.page.go_back()
