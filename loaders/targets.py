@@ -31,6 +31,8 @@ _UNITS = (
     "美元",
     "元",
     "人次",
+    "用戶",
+    "戶",
     "名",
     "人",
     "廠家次",
@@ -140,6 +142,10 @@ def _cn_value(s: str) -> float | None:
         else:
             return None
     return total + cur
+
+
+# 前 right before a figure is a cut-off (前100名), but 之前/年前 is a deadline (2030 年之前 達 600 萬用戶).
+_CUTOFF_BEFORE = re.compile(r"(?<![之年\s])\s*前\s*$")
 
 
 def _years(sentence: str, offset: int, ref_year: int | None) -> list[tuple[int, int]]:
@@ -280,7 +286,7 @@ def _clause_facts(
             continue  # 百億主題式投資, 千億資金: a name, not a figure
         if not unit and _FOREIGN_MONEY.match(clause, m.end()):
             continue  # 2,000 億歐元: a foreign plan's money
-        if clause[: m.start()].rstrip().endswith("前"):
+        if _CUTOFF_BEFORE.search(clause[: m.start()]):
             continue  # 前100名 (the first hundred people): a cut-off, not a figure
         start = c0 + m.start("num") if m.group("num") else c0 + m.start("cnum")
         span = (c0 + m.start(), c0 + m.end())

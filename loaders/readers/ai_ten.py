@@ -35,7 +35,7 @@ from loaders.numbering import numeral_value
 from loaders.outline import OutlineItem, OutlineSpec, strip_decoration
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root, read_outline
-from loaders.targets import TargetFact, TargetType, extract_targets
+from loaders.target_nodes import add_line_targets
 from loaders.text import clean_title, similarity
 
 
@@ -103,7 +103,7 @@ def read_ai_ten(doc: DocInput, ctx: LoadContext) -> DocResult:
     if prof.item_targets:
         for it, node in zip(items, nodes, strict=True):
             lines = [ln for ln in range(it.line_start, it.line_end + 1) if doc.source.line(ln).strip()]
-            _add_targets(doc, node.id, [*lines, *it.text_lines], ref_year, result)
+            add_line_targets(doc, node.id, [*lines, *it.text_lines], ref_year, result)
     edges.emit(result)
     if extra:
         result.nodes = [
@@ -504,7 +504,7 @@ def _read_plan_targets(doc: DocInput, spec: PlanTargetsSpec, plan: Node, ref_yea
         result.warn(
             doc.meta.id, stated[0], "stated-count", f"the text states {stated[1]} goals; {len(goals)} are listed"
         )
-    _add_targets(doc, plan.id, prose, ref_year, result)
+    add_line_targets(doc, plan.id, prose, ref_year, result)
 
 
 def _read_outcomes(
@@ -523,7 +523,7 @@ def _read_outcomes(
             (n for n in range(it.line_start, end) if start_re.match(strip_decoration(doc.source.line(n)))), None
         )
         if first is not None:
-            _add_targets(doc, node.id, list(range(first + 1, end)), ref_year, result, default="target")
+            add_line_targets(doc, node.id, list(range(first + 1, end)), ref_year, result, default="target")
 
 
 def _region_end(doc: DocInput, ospec: OutlineSpec) -> int:
@@ -531,43 +531,3 @@ def _region_end(doc: DocInput, ospec: OutlineSpec) -> int:
     if end_re is None:
         return len(doc.source.lines) + 1
     return next((i for i, s in enumerate(doc.source.lines, 1) if end_re.search(s)), len(doc.source.lines) + 1)
-
-
-def _add_targets(
-    doc: DocInput, owner: str, lines: list[int], ref_year: int, result: DocResult, default: TargetType | None = None
-) -> None:
-    for n in sorted(set(lines)):
-        text = doc.source.line(n)
-        if not text.strip() or "\t" in text:
-            continue
-        for k, fact in enumerate(extract_targets(text, ref_year, default), 1):
-            node = result.add_node(
-                Node(
-                    id=f"{doc.meta.id}:t{n}.{k}",
-                    kind=NodeKind.TARGET,
-                    title=_target_title(text, fact),
-                    order=n,
-                    provenance=doc.prov(n),
-                    attrs={
-                        "type": fact.type,
-                        "value": fact.value,
-                        "unit": fact.unit,
-                        "year": fact.year,
-                        "qualifier": fact.qualifier,
-                        "amount": fact.amount,
-                        "base_unit": fact.base_unit,
-                        "text": fact.text,
-                        "span": list(fact.span),
-                    },
-                )
-            )
-            result.add_edge(owner, node.id, EdgeType.HAS_TARGET, node.provenance)
-
-
-def _target_title(text: str, fact: TargetFact) -> str:
-    """The clause around the figure, as a readable title."""
-    a, b = fact.span
-    lo = max((text.rfind(p, 0, a) for p in "，。；："), default=-1) + 1
-    hi_cands = [i for i in (text.find(p, b) for p in "，。；：") if i >= 0]
-    hi = min(hi_cands) if hi_cands else len(text)
-    return clean_title(re.sub(r"<[^>]+>", "", re.sub(r"<sup>.*?</sup>", "", text[lo:hi])))

@@ -18,7 +18,7 @@ from loaders.agencies import AgencyBook
 from loaders.context import DocInput, DocResult
 from loaders.pipeline import LoadContext, linkers, readers
 from loaders.source import SourceText
-from loaders.targets import extract_targets
+from loaders.target_nodes import add_line_targets
 from loaders.text import clean_title, match_key, similarity
 
 
@@ -334,39 +334,9 @@ def _covered_names(
 def _article_targets(
     doc: DocInput, article: Node, span: ArticleSpan, dropped: set[int], ref_year: int, result: DocResult
 ) -> None:
-    for n in range(span.byline_line + 1, span.end + 1):
-        text = doc.source.line(n)
-        if n in dropped or not text.strip() or "\t" in text:
-            continue  # tables (rankings, indicators by country) are data, not the article's targets
-        for k, fact in enumerate(extract_targets(text, ref_year), 1):
-            node = result.add_node(
-                Node(
-                    id=f"{doc.meta.id}:t{n}.{k}",
-                    kind=NodeKind.TARGET,
-                    title=_clause(text, fact.span),
-                    order=n,
-                    provenance=doc.prov(n),
-                    attrs={
-                        "type": fact.type,
-                        "value": fact.value,
-                        "unit": fact.unit,
-                        "year": fact.year,
-                        "qualifier": fact.qualifier,
-                        "amount": fact.amount,
-                        "base_unit": fact.base_unit,
-                        "text": fact.text,
-                        "span": list(fact.span),
-                    },
-                )
-            )
-            result.add_edge(article.id, node.id, EdgeType.HAS_TARGET, node.provenance)
-
-
-def _clause(text: str, span: tuple[int, int]) -> str:
-    a, b = span
-    lo = max(text.rfind(p, 0, a) for p in "，。；：") + 1
-    ends = [i for i in (text.find(p, b) for p in "，。；：") if i >= 0]
-    return clean_title(text[lo : min(ends) if ends else len(text)])
+    # Tables (rankings, indicators by country) are data, not the article's targets: skipped.
+    lines = [n for n in range(span.byline_line + 1, span.end + 1) if n not in dropped]
+    add_line_targets(doc, article.id, lines, ref_year, result)
 
 
 # --- linker: which initiatives each article covers ------------------------------------------------

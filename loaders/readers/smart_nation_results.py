@@ -29,6 +29,7 @@ from loaders.outline import OutlineItem, OutlineSpec, parse_outline
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root
 from loaders.source import DocumentError, SourceText
+from loaders.target_nodes import target_node
 from loaders.targets import extract_targets
 from loaders.text import clean_title, ends_sentence, match_key
 
@@ -470,23 +471,7 @@ def _heading_targets(c: _Ctx, node: Node, heading: str, start: int, end: int) ->
     wanted = set(c.prof.targets.heading_types)
     for k, f in enumerate((f for f in extract_targets(heading, c.ref_year) if f.type in wanted), 1):
         clause = _clause_at(heading, f.span[0])
-        target = Node(
-            id=f"{node.id}.t{k}",
-            kind=NodeKind.TARGET,
-            title=clause,
-            order=start,
-            provenance=c.doc.prov(start, end),
-            attrs={
-                "type": f.type,
-                "value": f.value,
-                "unit": f.unit,
-                "year": f.year,
-                "text": f.text,
-                "qualifier": f.qualifier,
-                "amount": f.amount,
-                "source": "heading",
-            },
-        )
+        target = target_node(c.doc, f"{node.id}.t{k}", f, clause, (start, end), source="heading")
         c.result.add_node(target)
         c.result.add_edge(node.id, target.id, EdgeType.HAS_TARGET, target.provenance)
 

@@ -16,6 +16,7 @@ from loaders.outline import OutlineItem
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root, read_outline
 from loaders.st_table import BodyMeasure, BodyStrategy, read_table, table_region
+from loaders.target_nodes import add_line_targets
 
 TABLE_SOURCE = "表4"
 
@@ -28,7 +29,19 @@ def read_st_plan(doc: DocInput, ctx: LoadContext) -> DocResult:
     cfg = doc.profile.get("responsibility")
     if cfg:
         read_responsibility(doc, ctx, result, items, nodes, cfg)
+    read_targets(doc, items, nodes, result)
     return result
+
+
+def read_targets(doc: DocInput, items: list[OutlineItem], nodes: list[Node], result: DocResult) -> None:
+    """Targets stated in the plan's items (000 has no KPI table: they sit in action and sub-action
+    text, most in 2480-2536). Each figure hangs on the item whose lines state it."""
+    kinds = {NodeKind(k) for k in doc.profile.get("targets", {}).get("kinds", [])}
+    ref_year = doc.meta.period_start
+    for it, node in zip(items, nodes, strict=True):
+        if it.kind in kinds:
+            lines = [*range(it.line_start, it.line_end + 1), *it.text_lines]
+            add_line_targets(doc, node.id, lines, ref_year, result)
 
 
 def body_strategies(
