@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 import uuid
@@ -37,6 +38,7 @@ from neo4j.exceptions import (
     ClientError,
     ConfigurationError,
     DatabaseUnavailable,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
 )
@@ -56,6 +58,9 @@ from graph.model import (
 from graph.store import GenerationInfo, GraphStore, Ranked, Responsibility, Role, StoreUnavailable
 
 log = logging.getLogger(__name__)
+# The driver logs each retry as a warning; without a handler Python would print those to stderr
+# (under the CLI's one-line errors). Applications that configure logging still receive them.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -248,9 +253,19 @@ def validate(batch: GraphBatch) -> None:
             has_parent.add(e.target)
 
 
+_SOCKET_REASON = re.compile(r"\(reason (?:\[Errno -?\d+\] )?([^)]+)\)")
+
+
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    """One line: the socket-level cause when the driver gives one ("Connection refused"), else the
+    first line of its message."""
+    if isinstance(exc, Neo4jError) and exc.message:  # str() adds codes and GQL status around it
+        return exc.message.strip().splitlines()[0]
+    text = str(exc).strip()
+    if m := _SOCKET_REASON.search(text):
+        return m.group(1).strip()
+    lines = text.splitlines()
+    return lines[0].rstrip(":") if lines else type(exc).__name__
 
 
 # Errors that mean "the database is not there" rather than "this query is wrong".

@@ -173,7 +173,12 @@ def _serve(args: argparse.Namespace) -> int:
     finally:
         # Stopping the server (not tearing down the JVM some other way) avoids crashes inside JPype.
         server.stop()
-    return 0
+    # The databases are closed now. Leave without the interpreter's JVM shutdown: it waits for
+    # every non-daemon Java thread, and threads serving clients that never closed their
+    # connections would keep the process alive.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def main(argv: list[str] | None = None) -> int:
