@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import opencc
 
@@ -44,8 +44,36 @@ def _fold_char(c: str) -> str:
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
-    """`fold` character by character, with the index in `text` of every folded character, so a
-    match found in folded text can be shown in the original text."""
+    """`fold`, with the index in `text` of every folded character, so a match found in folded text
+    can be shown in the original text. Whole-string operations when folding keeps every character
+    in place (the usual case); character by character otherwise."""
+    nf = unicodedata.normalize("NFKC", text)
+    if len(nf) == len(text):
+        parts: list[str] = []
+        where: list[int] = []
+        pos = 0
+        for m in _SPACE.finditer(nf):
+            parts.append(nf[pos : m.start()])
+            where.extend(range(pos, m.start()))
+            before = nf[m.start() - 1 : m.start()]
+            after = nf[m.end() : m.end() + 1]
+            if _ASCII_WORD.fullmatch(before) and _ASCII_WORD.fullmatch(after):
+                parts.append(" ")
+                where.append(m.start())
+            pos = m.end()
+        parts.append(nf[pos:])
+        where.extend(range(pos, len(nf)))
+        joined = "".join(parts)
+        out = str(_t2s.convert(joined)).lower()
+        if len(out) == len(joined):
+            return out, where
+    return _fold_with_map_by_char(text)
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def _fold_with_map_by_char(text: str) -> tuple[str, list[int]]:
     chars: list[tuple[str, int]] = []
     for i, c in enumerate(text):
         chars.extend((f, i) for f in _fold_char(c))
@@ -64,21 +92,30 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
 
 
 @lru_cache(maxsize=1024)
-def _term_pattern(term: str) -> re.Pattern[str]:
-    """Where a folded term may match: an ASCII end of the term must sit on a word boundary."""
+def _term_pattern(term: str) -> re.Pattern[str] | None:
+    """Where a folded term may match: an ASCII end of the term must sit on a word boundary.
+    None when the term needs no boundary (plain substring search, much faster)."""
     head = r"(?<![a-z0-9])" if _WORDCH.match(term[:1]) else ""
     tail = r"(?![a-z0-9])" if _WORDCH.match(term[-1:]) else ""
+    if not head and not tail:
+        return None
     return re.compile(head + re.escape(term) + tail)
 
 
 def find(folded_text: str, term: str) -> int:
     """Index of the first match of a folded term in folded text, or -1."""
-    m = _term_pattern(term).search(folded_text)
+    pat = _term_pattern(term)
+    if pat is None:
+        return folded_text.find(term)
+    m = pat.search(folded_text)
     return m.start() if m else -1
 
 
 def count(folded_text: str, term: str) -> int:
-    return sum(1 for _ in _term_pattern(term).finditer(folded_text))
+    pat = _term_pattern(term)
+    if pat is None:
+        return folded_text.count(term)
+    return sum(1 for _ in pat.finditer(folded_text))
 
 
 # --- years ------------------------------------------------------------------------------------
@@ -172,6 +209,8 @@ class Entry:
     node: Node
     fields: tuple[IndexedField, ...]
     years: frozenset[int]
+    # All folded fields in one string: one substring test rules most entries out at once.
+    blob: str = ""
 
 
 def _names(node: Node) -> list[tuple[str, str]]:
@@ -196,7 +235,7 @@ def entry_for(node: Node) -> Entry:
     text = node.attrs.get("text")
     if isinstance(text, str) and text:
         fields.append(IndexedField("text", text, fold(text)))
-    return Entry(node, tuple(fields), frozenset(node_years(node)))
+    return Entry(node, tuple(fields), frozenset(node_years(node)), "\x00".join(f.folded for f in fields))
 
 
 @dataclass
@@ -223,12 +262,25 @@ class Hit:
     node: Node
     score: float
     field: str
-    # The whole text of the field that matched, and the match inside it (offsets into `text`).
+    # The whole text of the field that matched, and the folded term that matched in it.
     text: str
-    start: int
-    end: int
+    term: str
     # The name searched for when the query was expanded (an agency's other name), else None.
     expanded_from: str | None = None
+
+    @cached_property
+    def span(self) -> tuple[int, int]:
+        """Offsets of the match in `text`; computed only for hits someone looks at, because it
+        walks the text character by character."""
+        return locate(self.text, self.term)
+
+    @property
+    def start(self) -> int:
+        return self.span[0]
+
+    @property
+    def end(self) -> int:
+        return self.span[1]
 
     @property
     def snippet(self) -> str:
@@ -244,6 +296,7 @@ def snippet(text: str, start: int, end: int, context: int = SNIPPET_CONTEXT) -> 
     return ("…" if a > 0 else "") + text[a:b] + ("…" if b < len(text) else "")
 
 
+@lru_cache(maxsize=4096)  # the same hits are shown again and again (paging, the explorer)
 def locate(text: str, folded_query: str) -> tuple[int, int]:
     """Offsets in `text` of the first match of a folded query (0, 0 when only the whole-string fold
     matched, e.g. a phrase conversion changed the length)."""
@@ -290,18 +343,22 @@ EXPANSION_PENALTY = 10.0
 
 
 def _best(entry: Entry, terms: Sequence[tuple[str, str | None]]) -> Hit | None:
-    best: Hit | None = None
+    best: tuple[float, IndexedField, str, str | None] | None = None
     for folded_term, original in terms:
+        if folded_term not in entry.blob:
+            continue
         for f in entry.fields:
             s = _score(f, folded_term)
             if s is None:
                 continue
             if original is not None:
                 s -= EXPANSION_PENALTY
-            if best is None or s > best.score:
-                start, end = locate(f.text, folded_term)
-                best = Hit(entry.node, round(s, 3), f.name, f.text, start, end, original)
-    return best
+            if best is None or s > best[0]:
+                best = (s, f, folded_term, original)
+    if best is None:
+        return None
+    score, f, term, original = best
+    return Hit(entry.node, round(score, 3), f.name, f.text, term, original)
 
 
 def search(
@@ -340,8 +397,7 @@ def search(
                     round(sum(p.score for p in parts if p) / len(parts) - 5.0, 3),
                     first.field,
                     first.text,
-                    first.start,
-                    first.end,
+                    first.term,
                 )
         if h is not None:
             hits.append(h)

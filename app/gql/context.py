@@ -16,6 +16,7 @@ from strawberry.fastapi import BaseContext
 from app.gql.errors import QueryTimeout, TooExpensive
 from app.gql.limits import Limits
 from app.service import GraphService
+from graph.embedded_store import EmbeddedStore
 from graph.store import GraphStore
 
 if TYPE_CHECKING:
@@ -25,14 +26,22 @@ R = TypeVar("R")
 
 
 class GenerationCache:
-    """Values derived from the whole graph (search index, agency list, matrix), kept while the
-    served generation stays the same. Graphs are immutable per generation, so this is exact."""
+    """Values derived from the whole graph (search index, agency list, matrix, agency reports),
+    kept while the served generation stays the same. Graphs are immutable per generation, so this is
+    exact. At most `max_entries` values; the oldest goes first."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_entries: int = 256) -> None:
+        self.max_entries = max_entries
         self._generation: str | None = None
         self._values: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._build_locks: dict[str, threading.Lock] = {}
+
+    def peek(self, generation: str, name: str) -> tuple[bool, Any]:
+        with self._lock:
+            if generation == self._generation and name in self._values:
+                return True, self._values[name]
+            return False, None
 
     def get(self, store: GraphStore, generation: str, name: str, build: Callable[[], R]) -> R:
         with self._lock:
@@ -51,6 +60,8 @@ class GenerationCache:
                 # Keep it only if the graph did not change while it was built.
                 if info is not None and info.generation == generation == self._generation:
                     self._values[name] = value
+                    while len(self._values) > self.max_entries:
+                        del self._values[next(iter(self._values))]
             return value
 
 
@@ -65,14 +76,34 @@ class Ctx(BaseContext):
         self.timeout_seconds = limits.timeout_seconds
         self.deadline = self.started + self.timeout_seconds
         self.store_calls = 0
+        # An in-memory store answers in microseconds: calling it on the event loop is cheaper than a
+        # hop to a worker thread. Anything else (a database) is called from a worker thread.
+        self.inline = type(svc.store) is EmbeddedStore
         self._memo: dict[str, asyncio.Future[Any]] = {}
         from app.gql.loaders import Loaders
 
         self.loaders: Loaders = Loaders(self)
 
+    async def call(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """One store read: inline for the in-memory store, else as `run`."""
+        if not self.inline:
+            return await self.run(fn, *args, **kwargs)
+        self._admit()
+        return fn(*args, **kwargs)
+
     async def run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run one store operation (or a computation over the store) in a worker thread, within
         the request's call budget and deadline, so a slow database never blocks the event loop."""
+        remaining = self._admit()
+        try:
+            return await asyncio.wait_for(
+                anyio.to_thread.run_sync(partial(fn, *args, **kwargs), abandon_on_cancel=True), remaining
+            )
+        except TimeoutError:
+            raise QueryTimeout(self.timeout_message()) from None
+
+    def _admit(self) -> float:
+        """Count one store operation against the budget; the time left before the deadline."""
         if self.store_calls >= self.limits.max_store_calls:
             raise TooExpensive(
                 f"the query needs more than {self.limits.max_store_calls} store operations; ask for fewer items "
@@ -83,12 +114,7 @@ class Ctx(BaseContext):
         if remaining <= 0:
             raise QueryTimeout(self.timeout_message())
         self.store_calls += 1
-        try:
-            return await asyncio.wait_for(
-                anyio.to_thread.run_sync(partial(fn, *args, **kwargs), abandon_on_cancel=True), remaining
-            )
-        except TimeoutError:
-            raise QueryTimeout(self.timeout_message()) from None
+        return remaining
 
     def set_timeout(self, seconds: float) -> None:
         self.timeout_seconds = seconds
@@ -101,7 +127,7 @@ class Ctx(BaseContext):
         """Once per request (concurrent resolvers share the same call)."""
         fut = self._memo.get(key)
         if fut is None:
-            fut = asyncio.ensure_future(self.run(fn, *args, **kwargs))
+            fut = asyncio.ensure_future(self.call(fn, *args, **kwargs))
             self._memo[key] = fut
         return fut
 
@@ -112,4 +138,7 @@ class Ctx(BaseContext):
     async def cached(self, name: str, build: Callable[[], R]) -> R:
         """A value derived from the whole graph, built once per generation (shared by requests)."""
         gen = await self.generation()
+        hit, value = self.cache.peek(gen, name)
+        if hit:
+            return value
         return await self.run(self.cache.get, self.store, gen, name, build)

@@ -31,26 +31,20 @@ class Loaders:
         return n
 
     async def _nodes(self, ids: Sequence[str]) -> list[GraphNode | None]:
-        return await self.ctx.run(self.ctx.store.get_nodes, list(ids))
+        return await self.ctx.call(self.ctx.store.get_nodes, list(ids))
 
     async def _parents(self, ids: Sequence[str]) -> list[GraphNode | None]:
-        parents = await self.ctx.run(self.ctx.store.parents_many, list(ids))
-        for p in parents:
-            if p is not None:
-                self.node.prime(p.id, p)
-        return parents
+        # Not primed into the node loader: whether a later lookup of the same node would then be free
+        # would depend on which batch finished first, and a request's cost must not depend on timing.
+        return await self.ctx.call(self.ctx.store.parents_many, list(ids))
 
     async def _responsible(self, ids: Sequence[str]) -> list[list[Responsibility]]:
-        return await self.ctx.run(self.ctx.store.responsible_for_many, list(ids))
+        return await self.ctx.call(self.ctx.store.responsible_for_many, list(ids))
 
     async def _plans(self, ids: Sequence[str]) -> list[GraphNode | None]:
         nodes = await self.node.load_many(list(ids))
         describes = await self.describes()
-        plans = await self.ctx.run(plans_of, self.ctx.store, nodes, describes)
-        for p in plans:
-            if p is not None:
-                self.node.prime(p.id, p)
-        return plans
+        return await self.ctx.call(plans_of, self.ctx.store, nodes, describes)
 
     # --- small whole-graph lists, read once per request ----------------------------------------
     async def describes(self) -> list[Edge]:

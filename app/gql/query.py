@@ -65,7 +65,7 @@ async def require_node(ctx: Ctx, node_id: str, what: str = "node") -> GraphNode:
 async def require_agency(ctx: Ctx, name: str) -> GraphNode:
     text = _text_arg("agency", name)
     pool = await agency_nodes(ctx)
-    node = await ctx.run(rq.resolve_agency, ctx.store, text, pool)
+    node = await ctx.call(rq.resolve_agency, ctx.store, text, pool)
     if node is not None:
         return node
     canonical = rq.in_gazetteer_only(text)
@@ -118,7 +118,7 @@ async def filtered_nodes(
         nodes = [n for n in nodes if n.id in members]
     if agency is not None:
         a = await require_agency(ctx, agency)
-        rs = await ctx.run(ctx.store.responsibilities, a.id)
+        rs = await ctx.call(ctx.store.responsibilities, a.id)
         covered = {r.node.id for r in rs}
         nodes = [n for n in nodes if n.id in covered]
     if text is not None:
@@ -343,7 +343,7 @@ class Query:
     async def stats(self, info: strawberry.Info) -> Stats:
         ctx = ctx_of(info)
         store = ctx.store
-        s = await ctx.run(store.stats)
+        s = await ctx.call(store.stats)
         info_ = await ctx.memo("generation", store.generation)
         idx = await index(ctx)
         describes = await ctx.loaders.describes()

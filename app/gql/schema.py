@@ -11,6 +11,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -33,12 +34,17 @@ class PolicyGraphSchema(Schema):
 
 def extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
     """Factories: fresh extension instances for every request (instances hold the request's
-    execution context). The parser and validation caches behind them are shared by strawberry."""
+    execution context). The depth and alias rules are built once and shared: the validation cache
+    is keyed by the rule classes, and a limiter makes new classes every time it is constructed."""
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
     return [
         ErrorCodes,
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: AddValidationRules(rules),
+        # The parser and validation caches behind these instances are shared by strawberry.
         lambda: ParserCache(maxsize=limits.cache_size),
         lambda: ValidationCache(maxsize=limits.cache_size),
     ]

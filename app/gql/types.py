@@ -223,6 +223,8 @@ class Responsibility:
 
     @strawberry.field(description="The node that carries the assignment (the node itself when explicit).")
     async def via(self, info: strawberry.Info) -> Node:
+        if self.r.via == self.r.node.id:
+            return wrap(self.r.node)
         return await load_node(info, self.r.via)
 
     @strawberry.field(description="The assignment's evidence (e.g. the 表4 row).")
@@ -301,9 +303,9 @@ class Node:
         ctx = ctx_of(info)
         edges: list[GraphEdge] = []
         if direction is not Direction.INCOMING:
-            edges += await ctx.run(ctx.store.edges, source=self.raw.id, types=types)
+            edges += await ctx.call(ctx.store.edges, source=self.raw.id, types=types)
         if direction is not Direction.OUTGOING:
-            edges += await ctx.run(ctx.store.edges, target=self.raw.id, types=types)
+            edges += await ctx.call(ctx.store.edges, target=self.raw.id, types=types)
         return paginate(edges, first, after, ctx.limits, lambda e: Relation(edge=e))
 
 
@@ -340,7 +342,7 @@ class HierarchyNode(Node):
         self, info: strawberry.Info, first: int | None = None, after: str | None = None
     ) -> Connection[Node]:
         ctx = ctx_of(info)
-        kids = await ctx.run(ctx.store.children, self.raw.id)
+        kids = await ctx.call(ctx.store.children, self.raw.id)
         return paginate(kids, first, after, ctx.limits, wrap)
 
     @strawberry.field(description="Ancestors, nearest first, up to the plan.")
@@ -348,7 +350,7 @@ class HierarchyNode(Node):
         self, info: strawberry.Info, first: int | None = None, after: str | None = None
     ) -> Connection[LineageEntry]:
         ctx = ctx_of(info)
-        anc = await ctx.run(ctx.store.ancestors, self.raw.id)
+        anc = await ctx.call(ctx.store.ancestors, self.raw.id)
         return paginate(anc, first, after, ctx.limits, lambda r: LineageEntry(ranked=r))
 
     @strawberry.field(description="Descendants by (depth, document order), down to `maxDepth` levels.")
@@ -362,7 +364,7 @@ class HierarchyNode(Node):
     ) -> Connection[LineageEntry]:
         ctx = ctx_of(info)
         bounded("maxDepth", max_depth, 1, ctx.limits.max_lineage_depth)
-        ds = await ctx.run(ctx.store.descendants, self.raw.id, max_depth)
+        ds = await ctx.call(ctx.store.descendants, self.raw.id, max_depth)
         if kinds:
             ds = [r for r in ds if r.node.kind in set(kinds)]
         return paginate(ds, first, after, ctx.limits, lambda r: LineageEntry(ranked=r))
@@ -403,7 +405,7 @@ class HierarchyNode(Node):
         after: str | None = None,
     ) -> Connection[Relation]:
         ctx = ctx_of(info)
-        pairs = await ctx.run(lq.cross_plan_edges, ctx.store, self.raw.id, types)
+        pairs = await ctx.call(lq.cross_plan_edges, ctx.store, self.raw.id, types)
         return paginate([e for e, _ in pairs], first, after, ctx.limits, lambda e: Relation(edge=e))
 
 
@@ -720,7 +722,9 @@ async def responsibility_report(
 ) -> ResponsibilityReport:
     ctx = ctx_of(info)
     describes = await ctx.loaders.describes()
-    rep = await ctx.run(rq.report, ctx.store, agency, include_units, role, explicit, plan, describes)
+    store = ctx.store
+    key = f"report\x00{agency.id}\x00{include_units}\x00{role}\x00{explicit}\x00{plan}"
+    rep = await ctx.cached(key, lambda: rq.report(store, agency, include_units, role, explicit, plan, describes))
     return ResponsibilityReport(rep=rep)
 
 
