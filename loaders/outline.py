@@ -102,6 +102,9 @@ class OutlineSpec(BaseModel):
     # Lines that never continue a title: they open a detail list the profile has no level for
     # (e.g. `(1)` under a heading that ends in an agency tag, 003:1523-1525).
     title_stops: list[str] = Field(default_factory=list)
+    # More items than this means a damaged document (a conversion loop repeating one marker), not a
+    # plan: the biggest bundled plan has about a thousand. Refused with the line where it happens.
+    max_items: int = Field(default=50_000, ge=1)
 
 
 @dataclass
@@ -222,6 +225,13 @@ def parse_outline(src: SourceText, spec: OutlineSpec) -> list[OutlineItem]:
                         n,
                     )
             if hit is not None:
+                if len(items) >= spec.max_items:
+                    raise DocumentError(
+                        src.file,
+                        f"more than {spec.max_items:,} outline items: the document looks damaged "
+                        "(a marker repeated by a conversion loop?)",
+                        n,
+                    )
                 title_raw, end = _title_text(src, comp, n, last, m.group("title"), spec_l)
                 title, desc = _split_title(clean_title(title_raw), spec_l)
                 item = OutlineItem(lvl, spec_l.kind, number, seq, title, n, end, parent)
@@ -331,14 +341,18 @@ def outline_nodes(
     order (aligned with `items`). Ids are the numbering path, so reloads give the same ids."""
     nodes: list[Node] = []
     used: set[str] = set()
+    next_k: dict[str, int] = {}  # base id -> next suffix to try (linear, however often it repeats)
     for it in items:
         lv = spec.levels[it.level]
         parent_id = root_id if it.parent is None else nodes[it.parent].id
         seg = f"{lv.id}{it.seq if it.seq is not None else it.number}"
         base = f"{doc.meta.id}:{seg}" if parent_id == root_id else f"{parent_id}.{seg}"
-        node_id, k = base, 2
+        k = next_k.get(base, 1)
+        node_id = base if k == 1 else f"{base}~{k}"
         while node_id in used:  # repeated numbers under one parent stay distinct and stable
-            node_id, k = f"{base}~{k}", k + 1
+            k += 1
+            node_id = f"{base}~{k}"
+        next_k[base] = k + 1
         used.add(node_id)
         attrs: dict[str, object] = {}
         if it.description:

@@ -7,6 +7,7 @@ Each stage has typed inputs and outputs; a DocumentError in any document aborts 
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from loaders.context import PROFILES_DIR, DocInput, DocResult, read_profile
 from loaders.corpus import DEFAULT_CORPUS, read_manifest
 from loaders.registry import Registry
 from loaders.source import DocumentError, SourceText, read_source
+
+log = logging.getLogger("policygraph")
 
 
 @dataclass
@@ -67,14 +70,28 @@ def build_batch(
     for meta, src in sources:
         if progress:
             progress(f"parse {meta.file}")
-        profile = read_profile(meta.profile, profiles_dir)
+        try:
+            profile = read_profile(meta.profile, profiles_dir)
+        except DocumentError as exc:  # name the document whose manifest entry asks for it
+            raise DocumentError(meta.file, f"manifest entry {meta.id!r}: {exc.reason}") from None
         doc = DocInput(meta, src, profile)
         try:
             reader = readers.get(str(profile["reader"]))
         except KeyError as exc:
             raise DocumentError(meta.file, str(exc.args[0])) from None
         ctx.inputs[meta.id] = doc
-        ctx.results[meta.id] = reader(doc, ctx)
+        try:
+            ctx.results[meta.id] = reader(doc, ctx)
+        except DocumentError:
+            raise
+        except Exception as exc:
+            # A reader bug on an unexpected document: refuse this document by name (one line for the
+            # user, the trace in the log for developers) instead of an anonymous error.
+            log.exception("reader %s failed on %s", profile["reader"], meta.file)
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise DocumentError(
+                meta.file, f"the {profile['reader']} reader failed on this document ({type(exc).__name__}: {reason})"
+            ) from None
     for name in linkers.names():
         if progress:
             progress(f"link {name}")
