@@ -428,3 +428,32 @@ def test_cross_plan_fields_answer_with_evidence(api: Api) -> None:
         assert h["evidence"]["lines"]["start"] <= h["evidence"]["lines"]["end"]
     links = api.data('{ node(id: "ai-ten:plan") { ... on HierarchyNode { crossPlanLinks { totalCount } } } }')
     assert links["node"]["crossPlanLinks"]["totalCount"] >= 0
+
+
+def test_why_the_st_plan_and_ai_ten_are_connected(api: Api) -> None:
+    # 000:2883 「透過亞洲·矽谷 3.0 推動方案…」 and 001:1546 「亞洲·矽谷3.0—智慧物聯…後續將併入本方案」:
+    # both documents name 亞洲·矽谷3.0, so the two plans are two hops apart through it.
+    res = api.data(
+        """{ paths(from: "st-plan-114:plan", to: "ai-ten:plan", maxHops: 4, limit: 10) { length paths { nodes {
+             nodes { id title } hops { evidence { documentId lines { start } quote } } } } } }"""
+    )["paths"]
+    assert res["length"] == 2
+    via = [p for p in res["paths"]["nodes"] if "亞洲·矽谷" in p["nodes"][1]["title"].replace(" ", "")]
+    assert via, [p["nodes"][1]["title"] for p in res["paths"]["nodes"]]
+    evidence = {(h["evidence"]["documentId"], h["evidence"]["lines"]["start"]) for h in via[0]["hops"]}
+    assert evidence == {(ST, 2883), (AI, 1546)}
+    assert all(h["evidence"]["quote"] for h in via[0]["hops"])
+
+
+def test_lineage_reaches_across_plans(api: Api) -> None:
+    # The S&T plan's own text names 亞洲·矽谷 3.0 推動方案 at 000:2883; from a measure (000:787) the
+    # chain climbs 4 levels to the plan, so that link is 5 hops away.
+    lin = api.data(
+        """{ lineage(id: "st-plan-114:g1.sg1.s3.m1", down: 0) { crossPlan(first: 100) { nodes {
+             hops level origin { id } node { title } evidence { documentId lines { start } } } } } }"""
+    )["lineage"]["crossPlan"]["nodes"]
+    hit = [h for h in lin if h["evidence"]["lines"]["start"] == 2883 and h["evidence"]["documentId"] == ST]
+    assert hit, lin
+    assert hit[0]["hops"] == 5 and hit[0]["level"] == 1
+    assert hit[0]["origin"]["id"] == f"{ST}:plan"
+    assert "亞洲·矽谷" in hit[0]["node"]["title"].replace(" ", "")

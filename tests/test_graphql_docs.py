@@ -81,17 +81,13 @@ EXAMPLES: list[tuple[str, str]] = [
 }""",
     ),
     (
-        "Where does a measure come from? (000:787 開發 6G 自主技術與國際布局: up to the plan, one level down, "
-        "and the first cross-plan links of its chain)",
+        "Where does a measure come from? (000:787 開發 6G 自主技術與國際布局: up to the plan, one level down; "
+        "`crossPlan` lists the links to other plans along the chain)",
         """{
   lineage(id: "st-plan-114:g1.sg1.s3.m1", down: 1) {
     node { title lines { start } }
     ancestors { nodes { hops node { kind title lines { start } } } }
     descendants(first: 2) { totalCount nodes { hops node { kind title } } }
-    crossPlan(first: 2) {
-      totalCount
-      nodes { hops type direction origin { title } node { kind title } evidence { documentId lines { start } quote } }
-    }
     truncated
   }
 }""",
