@@ -20,6 +20,7 @@ from rich.table import Table
 
 from app.service import GraphService, LoadReport
 from app.settings import Settings
+from graph.store import StoreUnavailable
 
 cli = typer.Typer(
     help="policygraph: a knowledge graph over government plans, agencies and initiatives.",
@@ -227,6 +228,9 @@ _register_external_commands()
 def main() -> None:
     try:
         cli()
+    except StoreUnavailable as exc:  # the database went away: one line, no stack trace
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
     except KeyboardInterrupt:
         err.print("interrupted")
         raise SystemExit(130) from None

@@ -50,14 +50,14 @@ def create_app(settings: Settings | None = None, service: GraphService | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if svc.store.generation() is None or svc.settings.store_name == "embedded":
-            report = await run_in_threadpool(svc.reload)
-            if not report.ok:
-                log.error("initial load failed: %s", report.error)
+        # An unreachable database does not stop the service: it starts degraded (see /health)
+        # and loads in the background once the database answers.
+        stop_retrying = await run_in_threadpool(svc.keep_loaded, svc.settings.reconnect_seconds)
         stop_monitoring = monitoring.start(svc)
         try:
             yield
         finally:
+            stop_retrying()
             stop_monitoring()
             svc.store.close()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from app.settings import Settings
 from app.stores import make_store
 from graph.model import GraphBatch, LoadWarning
-from graph.store import GenerationInfo, GraphStore
+from graph.store import GenerationInfo, GraphStore, StoreUnavailable
 from loaders.pipeline import ProgressFn, load_corpus
 
 log = logging.getLogger("policygraph")
@@ -33,6 +33,8 @@ class LoadReport:
     edges: int = 0
     error: str | None = None
     warnings: list[LoadWarning] = field(default_factory=list)
+    # The load failed because the database could not be reached (worth retrying).
+    unavailable: bool = False
 
 
 # Called after every successful load with its report and batch (e.g. the integrity checks).
@@ -61,7 +63,14 @@ class GraphService:
                     progress(f"write {len(batch.nodes)} nodes to the {self.store.name} store")
                 info: GenerationInfo = self.store.replace(batch)
             except Exception as exc:  # reported to the user as one line; the old graph stays
-                report = LoadReport(False, str(corpus), started, _now(), error=_one_line(exc))
+                report = LoadReport(
+                    False,
+                    str(corpus),
+                    started,
+                    _now(),
+                    error=_one_line(exc),
+                    unavailable=isinstance(exc, StoreUnavailable),
+                )
                 self.last_load = report
                 return report
             report = LoadReport(
@@ -81,6 +90,39 @@ class GraphService:
                 except Exception:  # a failing hook must not turn a good load into a failed one
                     log.exception("post-load hook %r failed", hook)
             return report
+
+
+    def ensure_loaded(self) -> bool:
+        """Serve a graph: the embedded store is always filled from the corpus; a database is
+        filled only when it holds no graph yet. False when the database cannot be reached."""
+        try:
+            needs_load = self.settings.store_name == "embedded" or self.store.generation() is None
+        except StoreUnavailable as exc:
+            log.warning("graph store unavailable: %s", exc)
+            return False
+        if needs_load:
+            report = self.reload()
+            if not report.ok:
+                log.error("load failed: %s", report.error)
+                if report.unavailable:
+                    return False
+        return True
+
+    def keep_loaded(self, retry_seconds: float) -> Callable[[], None]:
+        """ensure_loaded now; if the database is unreachable, retry in the background until it
+        answers (the service runs degraded meanwhile). Returns a function that stops retrying."""
+        stop = threading.Event()
+        if self.ensure_loaded():
+            return stop.set
+
+        def retry() -> None:
+            while not stop.wait(retry_seconds):
+                if self.ensure_loaded():
+                    log.info("graph store reachable again")
+                    return
+
+        threading.Thread(target=retry, name="policygraph-reconnect", daemon=True).start()
+        return stop.set
 
 
 def _now() -> str:

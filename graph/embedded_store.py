@@ -54,7 +54,11 @@ def _build(batch: GraphBatch) -> _Snapshot:
     parent: dict[str, str] = {}
     children: dict[str, list[str]] = {}
     assigned: dict[str, list[Edge]] = {}
+    keys: set[tuple[str, str, str]] = set()
     for e in batch.edges:
+        if e.key in keys:  # one relationship of a type between two nodes, as in the Neo4j store
+            raise ValueError(f"duplicate edge {e.type} {e.source} -> {e.target}")
+        keys.add(e.key)
         for end in (e.source, e.target):
             if end not in nodes:
                 raise ValueError(f"edge {e.type} {e.source} -> {e.target}: unknown node {end!r}")

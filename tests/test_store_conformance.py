@@ -422,8 +422,9 @@ def test_replace_twice_is_idempotent(fresh: GraphStore) -> None:
         (GraphBatch(nodes=NODES, edges=[*EDGES, _e("a:m1", "no-such-node", EdgeType.CITES)]), "unknown node"),
         (GraphBatch(nodes=[*NODES, BY_ID["a:m1"]], edges=EDGES), "duplicate node id"),
         (GraphBatch(nodes=NODES, edges=[*EDGES, _e("a:g2", "a:ac1", EdgeType.CONTAINS)]), "two parents"),
+        (GraphBatch(nodes=NODES, edges=[*EDGES, EDGES[0]]), "duplicate edge"),
     ],
-    ids=["edge-to-unknown-node", "duplicate-node", "two-parents"],
+    ids=["edge-to-unknown-node", "duplicate-node", "two-parents", "duplicate-edge"],
 )
 def test_failed_replace_keeps_the_previous_graph(fresh: GraphStore, broken: GraphBatch, message: str) -> None:
     before = fresh.replace(SMALL)
