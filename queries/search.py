@@ -243,8 +243,29 @@ class SearchIndex:
     entries: list[Entry]
     by_id: dict[str, Entry] = field(default_factory=dict)
 
+    # (kind, document) -> entries in document order: list filters without a scan of the graph.
+    by_kind_doc: dict[tuple[NodeKind, str], list[Entry]] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         self.by_id = {e.node.id: e for e in self.entries}
+        for e in self.entries:
+            self.by_kind_doc.setdefault((e.node.kind, e.node.document), []).append(e)
+
+    def select(self, kinds: Iterable[NodeKind] | None = None, document: str | None = None) -> list[Node]:
+        """Nodes of the given kinds and/or document, in document order."""
+        if kinds is None and document is None:
+            return [e.node for e in self.entries]
+        kindset = set(kinds) if kinds is not None else None
+        groups = [
+            es
+            for (k, d), es in self.by_kind_doc.items()
+            if (kindset is None or k in kindset) and (document is None or d == document)
+        ]
+        if len(groups) == 1:
+            return [e.node for e in groups[0]]
+        nodes = [e.node for es in groups for e in es]
+        nodes.sort(key=lambda n: (n.document, n.order, n.id))
+        return nodes
 
     @classmethod
     def build(cls, store: GraphStore) -> SearchIndex:

@@ -106,12 +106,7 @@ async def filtered_nodes(
     year: int | None,
 ) -> list[GraphNode]:
     idx = await index(ctx)
-    kindset = set(kinds) if kinds else None
-    nodes = [
-        e.node
-        for e in idx.entries
-        if (kindset is None or e.node.kind in kindset) and (document is None or e.node.document == document)
-    ]
+    nodes = idx.select(kinds or None, document)
     if plan is not None:
         p = await require_node(ctx, plan, "plan")
         members = await ctx.run(plan_members, ctx.store, p)
