@@ -364,9 +364,9 @@ def test_node_fields_and_evidence(api: Api) -> None:
         "periodEnd": 2028,
     }
     assert n["parent"]["id"] == n["plan"]["id"] == f"{ST}:plan"
-    # 000:719 一、發展五大信賴產業 is the first sub-goal; 目標一 has 4 sub-goals? (719, 900, 1140, and one more)
+    # 000:719 一、發展五大信賴產業 is the first of 目標一's sub-goals (719, 900, 1140, 1196).
     assert n["children"]["nodes"][0] == {"kind": "SUBGOAL", "lines": {"start": 719}}
-    assert n["children"]["totalCount"] == n["relations"]["totalCount"]
+    assert n["children"]["totalCount"] == n["relations"]["totalCount"] == 4
     rel = n["relations"]["nodes"][0]
     assert rel["type"] == "CONTAINS" and rel["source"]["id"] == n["id"]
 
