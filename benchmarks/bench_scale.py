@@ -14,7 +14,7 @@ the tests' server with a bigger heap) and stops at the end.
 
 Queries are asked about the same nodes at every size (in the first plans), so a query whose work
 does not depend on the corpus should not slow down when unrelated plans are added. Each latency is
-one request after a warm-up request (the per-generation caches built; their cost is "first ms").
+one request after warm-up requests (the per-generation caches built; their cost is "first ms").
 """
 
 from __future__ import annotations
@@ -176,6 +176,22 @@ def child(args: argparse.Namespace) -> int:
 
     svc = GraphService(settings, store=store)
     app = create_app(settings, svc)
+    # Time spent in the collector's full (generation 2) collections while queries run: with a few
+    # million live objects one takes seconds, which shows as p99 outliers.
+    import gc
+
+    gc_full = {"n": 0, "s": 0.0, "t": 0.0}
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            gc_full["t"] = time.perf_counter()
+        else:
+            gc_full["n"] += 1
+            gc_full["s"] += time.perf_counter() - gc_full["t"]
+
+    gc.callbacks.append(on_gc)
 
     async def run() -> None:
         transport = httpx.ASGITransport(app=app)
@@ -193,6 +209,8 @@ def child(args: argparse.Namespace) -> int:
             for q in QUERIES:
                 vs = params[q.name]
                 first = await ask(q, vs[0])  # builds the per-generation caches it needs
+                for i in range(3):  # warm-up (parser cache, JIT of the database server)
+                    await ask(q, vs[(i + 1) % len(vs)])
                 lat = [await ask(q, vs[i % len(vs)]) for i in range(args.requests)]
                 emit(phase="query", query=q.name, first_ms=first, p50=statistics.median(lat), p99=pct(lat, 99))
 
@@ -205,7 +223,13 @@ def child(args: argparse.Namespace) -> int:
             assert isinstance(store, Neo4jStore)
             store.drop()
         store.close()
-    emit(phase="done", peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    emit(
+        phase="done",
+        peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        gc_full_collections=gc_full["n"],
+        gc_full_seconds=gc_full["s"],
+        objects=len(gc.get_objects()),
+    )
     return 0
 
 
@@ -271,6 +295,7 @@ def run_one(store: str, size: int, corpus: Path, args: argparse.Namespace, bolt:
             run.queries[rec.pop("query")] = rec
         elif phase == "done":
             run.load["final_mb"] = rec["peak_mb"]
+            run.load["gc"] = {k: rec[k] for k in ("gc_full_collections", "gc_full_seconds", "objects")}
     result.unlink()
     return run
 
@@ -306,7 +331,15 @@ def print_tables(runs: list[Run]) -> None:
         print(f"{r.store:<9}{r.size:>6}{p['nodes']:>9}{p['edges']:>9}{parse:>9.1f}{w}{rate}{peak}  {acc}")
         if r.status != "ok":
             print(f"{'':<15}{r.status}")
-    print("\nGraphQL latency, ms (p50 / p99 of sequential requests after one warm-up; first = cold request)")
+    print("\nFull garbage collections while the queries ran (tracked objects at the end)")
+    for r in runs:
+        g = r.load.get("gc")
+        if g:
+            print(
+                f"{r.store:<9}{r.size:>6}  {g['gc_full_collections']} collections, {g['gc_full_seconds']:.2f} s, "
+                f"{g['objects']:,} objects"
+            )
+    print("\nGraphQL latency, ms (p50 / p99 of sequential requests after warm-up; first = cold request)")
     names = [q.name for q in QUERIES]
     print(f"{'query':<22}{'work':<9}" + "".join(f"{f'{r.store[:3]} {r.size}':>20}" for r in runs))
     for q in QUERIES:
