@@ -1,0 +1,460 @@
+"""Explicit cross-plan links (linker `cross_plan`): every mention of a gazetteer plan in every
+document becomes a typed edge between the item that mentions it and the plan it names.
+
+- The mentioning item is the deepest hierarchy node that owns the mention's line: its own lines,
+  its description (`text_lines`) or its table rows (`table_rows`; a row shared by several items
+  goes to their lowest common ancestor); else the nearest item before the line inside the
+  document's tree region (the profile's outline region). Outside the tree (preface, annexes,
+  tables of other sections) the mention belongs to the document's plan, or to the Document node
+  where there is no plan.
+- The type and direction come from the wording (data/plan_cues.yaml via loaders.plan_mentions):
+  CONTINUES, SUCCEEDS (a successor named by its predecessor points from the successor), REPORTS_ON,
+  CITES, else MENTIONS.
+- A document never links to its own plan. Plans no bundled document describes become Plan nodes
+  `plan/<gazetteer id>` marked external, quoting their first mention in the corpus.
+- One edge per (source, target, type): its provenance is the first mention (with the cue's line
+  when the cue sits on another line), `attrs.lines` lists every mention line. A MENTIONS edge is
+  dropped where the same two nodes have a typed link; its lines go to `also_mentioned_at`.
+- Links a reader already made (002's COVERS, from an article to AI新十大建設) are not repeated.
+
+Inferred alignments (linker `alignment`, loaders/alignment.py): initiatives, strategies and
+measures of different plans that say the same thing get ALIGNS_WITH edges, from the unit of the
+document listed first in the manifest to the other. Their provenance is the first unit's own
+lines, noted as inferred; attrs carry the score, the method and both quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.model import HIERARCHY_KINDS, RESPONSIBILITY_TYPES, Edge, EdgeType, Node, NodeKind, Provenance
+from loaders.agencies import AgencyBook
+from loaders.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, align
+from loaders.context import DocInput, DocResult
+from loaders.pipeline import LoadContext, linkers
+from loaders.plan_mentions import (
+    CueBook,
+    Gazetteer,
+    Typing,
+    classify,
+    default_cues,
+    default_gazetteer,
+    find_plan_mentions,
+    is_toc_line,
+    line_of,
+    line_starts,
+    paragraph_lines,
+)
+
+EXPLICIT_TYPES = frozenset(
+    {EdgeType.CITES, EdgeType.CONTINUES, EdgeType.SUCCEEDS, EdgeType.REPORTS_ON, EdgeType.COVERS, EdgeType.MENTIONS}
+)
+METHOD = "gazetteer"
+
+
+def external_plan_id(gazetteer_id: str) -> str:
+    return f"plan/{gazetteer_id}"
+
+
+# --- which item a line belongs to ----------------------------------------------------------------
+@dataclass
+class DocIndex:
+    """The hierarchy of one document, indexed by the lines its items own."""
+
+    doc_id: str
+    fallback: str  # the document's plan node, or its Document node
+    parent: dict[str, str]
+    depth: dict[str, int]
+    owned: dict[int, str]
+    starts: list[tuple[int, str]]  # (first line, node id) in line order
+    region_end: int
+
+    def item_at(self, line: int) -> str:
+        if line in self.owned:
+            return self.owned[line]
+        if not self.starts or line < self.starts[0][0] or line > self.region_end:
+            return self.fallback
+        best = self.fallback
+        lo, hi = 0, len(self.starts) - 1
+        while lo <= hi:  # the last item starting at or before the line
+            mid = (lo + hi) // 2
+            if self.starts[mid][0] <= line:
+                best = self.starts[mid][1]
+                lo = mid + 1
+            else:
+                hi = mid - 1
+        return best
+
+    def ancestors_or_self(self, node_id: str) -> list[str]:
+        out = [node_id]
+        while out[-1] in self.parent and len(out) < 64:
+            out.append(self.parent[out[-1]])
+        return out
+
+    def lca(self, ids: Iterable[str]) -> str:
+        chains = [self.ancestors_or_self(i) for i in ids]
+        common = set(chains[0]).intersection(*map(set, chains[1:]))
+        return next((n for n in chains[0] if n in common), self.fallback)
+
+
+def _int_list(value: Any) -> list[int]:
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, int)]
+    return []
+
+
+def _region_end(doc: DocInput, first_line: int) -> int:
+    """Last line of the document's tree: the line before the first `region_end` (of any profile
+    section that bounds a region: `outline`, 004's `detail`) after the tree's first item."""
+    lines = doc.source.lines
+    end = len(lines)
+    for section in doc.profile.values():
+        pattern = section.get("region_end") if isinstance(section, dict) else None
+        if not isinstance(pattern, str):
+            continue
+        rx = re.compile(pattern)
+        hit = next((i for i in range(first_line, end + 1) if rx.search(lines[i - 1])), None)
+        if hit is not None:
+            end = hit - 1
+    return end
+
+
+def index_document(doc: DocInput, result: DocResult) -> DocIndex:
+    doc_id = doc.meta.id
+    roots = [e.target for e in result.edges if e.type is EdgeType.DESCRIBES and e.source == doc_id]
+    kinds = {n.id: n.kind for n in result.nodes}
+    plan = next((r for r in roots if kinds.get(r) is NodeKind.PLAN), None)
+    parent = {e.target: e.source for e in result.edges if e.type is EdgeType.CONTAINS}
+    items = [n for n in result.nodes if n.kind in HIERARCHY_KINDS and n.kind is not NodeKind.PLAN]
+    depth: dict[str, int] = {}
+    for n in items:
+        d, cur = 0, n.id
+        while cur in parent and d < 64:
+            cur = parent[cur]
+            d += 1
+        depth[n.id] = d
+    claims: dict[int, list[str]] = {}
+    for n in items:
+        lines = set(range(n.provenance.line_start, n.provenance.line_end + 1))
+        tl = _int_list(n.attrs.get("text_lines"))
+        if len(tl) == 2:
+            lines.update(range(tl[0], tl[1] + 1))
+        lines.update(_int_list(n.attrs.get("table_rows")))
+        for line in lines:
+            claims.setdefault(line, []).append(n.id)
+    idx = DocIndex(
+        doc_id=doc_id,
+        fallback=plan or doc_id,
+        parent=parent,
+        depth=depth,
+        owned={},
+        starts=sorted((n.provenance.line_start, n.id) for n in items),
+        region_end=len(doc.source.lines),
+    )
+    for line, ids in claims.items():
+        deepest = max(depth[i] for i in ids)
+        at_depth = sorted({i for i in ids if depth[i] == deepest})
+        # Nested claims: the deepest item; parallel ones (a table row of two measures): their LCA.
+        idx.owned[line] = at_depth[0] if len(at_depth) == 1 else idx.lca(at_depth)
+    if idx.starts:
+        idx.region_end = _region_end(doc, idx.starts[0][0])
+    return idx
+
+
+# --- links ----------------------------------------------------------------------------------------
+@dataclass
+class Link:
+    """One typed mention, before merging."""
+
+    source: str
+    target: str
+    type: EdgeType
+    provenance: Provenance
+    attrs: dict[str, Any]
+    doc_rank: int
+    line: int
+
+
+@dataclass
+class CrossPlanLinks:
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    # Every typed mention before merging (tests and the report read them).
+    links: list[Link] = field(default_factory=list)
+    # Mentions dropped, with why: (document, line, surface, reason).
+    dropped: list[tuple[str, int, str, str]] = field(default_factory=list)
+
+
+def _plan_roots(results: Mapping[str, DocResult]) -> dict[str, str]:
+    """node id -> the root of its hierarchy, over every document."""
+    parent = {e.target: e.source for r in results.values() for e in r.edges if e.type is EdgeType.CONTAINS}
+    out: dict[str, str] = {}
+    for r in results.values():
+        for n in r.nodes:
+            cur, guard = n.id, 0
+            while cur in parent and guard < 64:
+                cur, guard = parent[cur], guard + 1
+            out[n.id] = cur
+    return out
+
+
+def _prov(doc: DocInput, first: int, last: int, typing: Typing, starts: list[int]) -> Provenance:
+    note = None
+    if typing.cue_offset is not None:
+        cue_line = line_of(starts, typing.cue_offset)
+        if cue_line < first or cue_line > last:
+            note = f"cue {typing.cue} on line {cue_line}"
+            first, last = min(first, cue_line), max(last, cue_line)
+    return doc.prov(first, last, note=note)
+
+
+def build_cross_plan_links(
+    inputs: Mapping[str, DocInput],
+    results: Mapping[str, DocResult],
+    gazetteer: Gazetteer | None = None,
+    cues: CueBook | None = None,
+) -> CrossPlanLinks:
+    """Pure stage: documents (as read) in, cross-plan nodes and edges out."""
+    g = gazetteer or default_gazetteer()
+    book = cues or default_cues()
+    out = CrossPlanLinks()
+    doc_plan: dict[str, str] = {}
+    indexes: dict[str, DocIndex] = {}
+    for doc_id, doc in inputs.items():
+        if doc_id in results:
+            indexes[doc_id] = index_document(doc, results[doc_id])
+            if indexes[doc_id].fallback != doc_id:
+                doc_plan[doc_id] = indexes[doc_id].fallback
+    roots = _plan_roots(results)
+    # Links readers made already (source item, target plan root): not repeated here.
+    made = {
+        (e.source, roots.get(e.target, e.target)) for r in results.values() for e in r.edges if e.type in EXPLICIT_TYPES
+    }
+    first_mention: dict[str, Provenance] = {}
+    for rank, (doc_id, doc) in enumerate(inputs.items()):
+        if doc_id not in indexes:
+            continue
+        idx = indexes[doc_id]
+        lines = doc.source.lines
+        text = "\n".join(lines)
+        starts = line_starts(text)
+        mentions = find_plan_mentions(text, g, doc_id)
+        for m in mentions:
+            first = line_of(starts, m.start)
+            last = line_of(starts, max(m.start, m.end - 1))
+            if not m.accepted:
+                out.dropped.append((doc_id, first, m.surface, m.rejected or "not a plan"))
+                continue
+            assert m.plan is not None
+            entry = g.entry(m.plan)
+            if entry.document == doc_id:
+                continue  # a document naming its own plan
+            if is_toc_line(lines[first - 1]):
+                out.dropped.append((doc_id, first, m.surface, "table of contents"))
+                continue
+            lo, hi = paragraph_lines(lines, first, last)
+            span = (starts[lo - 1], starts[hi] - 1 if hi < len(starts) else len(text))
+            others = [o for o in mentions if o.start < span[1] and o.end > span[0]]
+            typing = classify(text, span, m, others, book)
+            item = idx.item_at(first)
+            if entry.document is not None and entry.document in doc_plan:
+                plan_node = doc_plan[entry.document]
+            else:
+                plan_node = external_plan_id(entry.id)
+            if any((a, plan_node) in made for a in idx.ancestors_or_self(item)):
+                out.dropped.append((doc_id, first, m.surface, "linked by the document's reader"))
+                continue
+            prov = _prov(doc, first, last, typing, starts)
+            first_mention.setdefault(plan_node, doc.prov(first, last))
+            src, dst = (item, plan_node) if typing.direction == "forward" else (plan_node, item)
+            out.links.append(
+                Link(
+                    source=src,
+                    target=dst,
+                    type=typing.type,
+                    provenance=prov,
+                    attrs={
+                        "method": METHOD,
+                        "plan": entry.id,
+                        "surface": m.surface,
+                        "cue": typing.cue,
+                        "rule": typing.rule,
+                        "direction": typing.direction,
+                        "mentioning": item,
+                    },
+                    doc_rank=rank,
+                    line=first,
+                )
+            )
+    out.nodes = _external_nodes(g, first_mention, doc_plan)
+    out.edges = _merge(out.links)
+    return out
+
+
+def _external_nodes(g: Gazetteer, first_mention: Mapping[str, Provenance], doc_plan: Mapping[str, str]) -> list[Node]:
+    nodes = []
+    for p in g.plans:
+        nid = external_plan_id(p.id)
+        prov = first_mention.get(nid)
+        if prov is None:
+            continue  # never mentioned: no node
+        attrs: dict[str, Any] = {
+            "external": True,
+            "gazetteer": p.id,
+            "aliases": p.aliases,
+            "plan_kind": p.kind,
+            "period_start": p.period[0] if p.period else None,
+            "period_end": p.period[1] if p.period else None,
+            "part_of": external_plan_id(p.part_of) if p.part_of else None,
+            "note": p.note,
+        }
+        if p.document is not None and p.document not in doc_plan:
+            attrs["document_not_loaded"] = p.document
+        nodes.append(Node(id=nid, kind=NodeKind.PLAN, title=p.name, provenance=prov, attrs=attrs))
+    return nodes
+
+
+def _merge(links: list[Link]) -> list[Edge]:
+    groups: dict[tuple[str, str, EdgeType], list[Link]] = {}
+    for lk in sorted(links, key=lambda x: (x.doc_rank, x.line, x.source, x.target, x.type.value)):
+        groups.setdefault((lk.source, lk.target, lk.type), []).append(lk)
+
+    # The same two nodes, in either direction, in the same document: a typed link makes a plain
+    # mention redundant (another document's mention is other evidence and stays).
+    def pair(key: tuple[str, str, EdgeType]) -> tuple[frozenset[str], str]:
+        return frozenset(key[:2]), groups[key][0].provenance.document
+
+    typed_pairs: dict[tuple[frozenset[str], str], tuple[str, str, EdgeType]] = {}
+    for key in sorted(groups, key=lambda k: (k[0], k[1], k[2].value)):
+        if key[2] is not EdgeType.MENTIONS:
+            typed_pairs.setdefault(pair(key), key)
+    also: dict[tuple[str, str, EdgeType], list[int]] = {}
+    edges: list[Edge] = []
+    for key, group in groups.items():
+        if key[2] is EdgeType.MENTIONS and pair(key) in typed_pairs:
+            also.setdefault(typed_pairs[pair(key)], []).extend(lk.line for lk in group)
+    for key, group in groups.items():
+        if key[2] is EdgeType.MENTIONS and pair(key) in typed_pairs:
+            continue
+        head = group[0]
+        attrs = dict(head.attrs)
+        attrs["lines"] = sorted({lk.line for lk in group})
+        attrs["surfaces"] = sorted({str(lk.attrs["surface"]) for lk in group})
+        if key in also:
+            attrs["also_mentioned_at"] = sorted(set(also[key]))
+        edges.append(Edge(source=key[0], target=key[1], type=key[2], provenance=head.provenance, attrs=attrs))
+    return sorted(edges, key=lambda e: e.key)
+
+
+@linkers.register("cross_plan")
+def link_cross_plan(ctx: LoadContext) -> DocResult:
+    links = build_cross_plan_links(ctx.inputs, ctx.results)
+    return DocResult(nodes=links.nodes, edges=links.edges)
+
+
+# --- inferred alignments --------------------------------------------------------------------------
+ALIGN_KINDS = frozenset({NodeKind.INITIATIVE, NodeKind.STRATEGY, NodeKind.MEASURE})
+ALIGN_METHOD = "tfidf-char-2-3+agencies+entities"
+ALIGN_NOTE = "inferred alignment (text similarity), not stated by the document"
+
+
+def _agency_root(book: AgencyBook | None, agency_node: str) -> str:
+    """An agency's top body (the ministry of a unit): 數位發展部數位產業署 counts as 數位發展部."""
+    if book is None or not agency_node.startswith("agency/"):
+        return agency_node
+    rec = book.records.get(agency_node.removeprefix("agency/"))
+    guard = 0
+    while rec is not None and rec.parent is not None and guard < 16:
+        rec, guard = book.records.get(rec.parent), guard + 1
+    return f"agency/{rec.id}" if rec is not None else agency_node
+
+
+def alignment_units(
+    inputs: Mapping[str, DocInput],
+    results: Mapping[str, DocResult],
+    book: AgencyBook | None = None,
+    gazetteer: Gazetteer | None = None,
+    kinds: frozenset[NodeKind] = ALIGN_KINDS,
+) -> tuple[list[Unit], dict[str, Node]]:
+    """The units of every document that describes a plan, with their agencies (own, else the
+    nearest assigned ancestor's) and the gazetteer plans their text names."""
+    g = gazetteer or default_gazetteer()
+    units: list[Unit] = []
+    nodes: dict[str, Node] = {}
+    for doc_id, doc in inputs.items():
+        r = results.get(doc_id)
+        if r is None:
+            continue
+        idx = index_document(doc, r)
+        if idx.fallback == doc_id:
+            continue  # no plan: a periodical is not a plan whose items align
+        assigned: dict[str, set[str]] = {}
+        for e in r.edges:
+            if e.type in RESPONSIBILITY_TYPES:
+                assigned.setdefault(e.target, set()).add(_agency_root(book, e.source))
+        for n in r.nodes:
+            if n.kind not in kinds:
+                continue
+            agencies = next((assigned[a] for a in idx.ancestors_or_self(n.id) if a in assigned), set())
+            desc = n.attrs.get("text")
+            text = n.title + ("\n" + desc if isinstance(desc, str) and desc else "")
+            named = frozenset(m.plan for m in find_plan_mentions(text, g) if m.accepted and m.plan)
+            chain = frozenset(idx.ancestors_or_self(n.id)[1:])
+            units.append(Unit(n.id, idx.fallback, text, n.title, frozenset(agencies), named, chain))
+            nodes[n.id] = n
+    return units, nodes
+
+
+def alignment_edges(
+    found: Iterable[Alignment], nodes: Mapping[str, Node], doc_rank: Mapping[str, int], cfg: AlignConfig
+) -> list[Edge]:
+    edges = []
+    for al in found:
+        a, b = nodes[al.a], nodes[al.b]
+        if (doc_rank.get(a.document, 0), a.order, a.id) > (doc_rank.get(b.document, 0), b.order, b.id):
+            a, b = b, a
+        pa, pb = a.provenance, b.provenance
+        edges.append(
+            Edge(
+                source=a.id,
+                target=b.id,
+                type=EdgeType.ALIGNS_WITH,
+                provenance=pa.model_copy(update={"note": ALIGN_NOTE}),
+                attrs={
+                    "method": ALIGN_METHOD,
+                    "score": al.score,
+                    "cosine": al.cosine,
+                    "agency_overlap": al.agency_overlap,
+                    "shared_agencies": list(al.shared_agencies),
+                    "shared_entities": list(al.shared_entities),
+                    "threshold": cfg.threshold,
+                    "quote": pa.quote,
+                    "lines": [pa.line_start, pa.line_end],
+                    "other_document": pb.document,
+                    "other_quote": pb.quote,
+                    "other_lines": [pb.line_start, pb.line_end],
+                },
+            )
+        )
+    return sorted(edges, key=lambda e: e.key)
+
+
+def build_alignments(
+    inputs: Mapping[str, DocInput],
+    results: Mapping[str, DocResult],
+    book: AgencyBook | None = None,
+    cfg: AlignConfig = DEFAULT_CONFIG,
+) -> list[Edge]:
+    units, nodes = alignment_units(inputs, results, book)
+    rank = {d: i for i, d in enumerate(inputs)}
+    return alignment_edges(align(units, cfg), nodes, rank, cfg)
+
+
+@linkers.register("alignment")
+def link_alignment(ctx: LoadContext) -> DocResult:
+    return DocResult(edges=build_alignments(ctx.inputs, ctx.results, ctx.agencies.book))
