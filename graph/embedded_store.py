@@ -7,7 +7,7 @@ started with, so they never see half a graph, and a failed build leaves the old 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -23,7 +23,20 @@ from graph.model import (
     Node,
     NodeKind,
 )
-from graph.store import GenerationInfo, GraphStore, Ranked, Responsibility, Role
+from graph.store import (
+    EXPLAIN_PATH_TYPES,
+    CrossLineage,
+    ExplainedPaths,
+    GenerationInfo,
+    GraphStore,
+    Hop,
+    Ranked,
+    Responsibility,
+    Role,
+    link_types,
+    search_paths,
+    walk_cross,
+)
 
 
 def doc_order(node: Node) -> tuple[str, int, str]:
@@ -250,6 +263,61 @@ class EmbeddedStore(GraphStore):
                 return sorted(out, key=lambda r: (r.role is not Role.LEAD, r.agency.id))
             cur = s.parent.get(cur)
         return []
+
+    # --- cross-plan lineage and explained paths -----------------------------------------------------
+    @staticmethod
+    def _neighbours(s: _Snapshot) -> Callable[[Sequence[str], frozenset[EdgeType]], dict[str, list[tuple[Edge, bool]]]]:
+        def neighbours(ids: Sequence[str], types: frozenset[EdgeType]) -> dict[str, list[tuple[Edge, bool]]]:
+            keys = {t.value for t in types}
+            out: dict[str, list[tuple[Edge, bool]]] = {}
+            for nid in ids:
+                if nid not in s.nodes:
+                    continue
+                found = [(e, True) for _, _, k, e in s.g.out_edges(nid, keys=True, data="edge") if k in keys]
+                found += [(e, False) for _, _, k, e in s.g.in_edges(nid, keys=True, data="edge") if k in keys]
+                out[nid] = found
+            return out
+
+        return neighbours
+
+    def cross_lineage(
+        self,
+        node_id: str,
+        max_hops: int = 2,
+        types: Iterable[EdgeType] | None = None,
+        inferred: bool = True,
+        chain_depth: int | None = None,
+        limit: int = 200,
+    ) -> CrossLineage | None:
+        s = self._s()
+        node = s.nodes.get(node_id)
+        if node is None:
+            return None
+        chain: list[Hop] = []
+        for r in self.ancestors(node_id):
+            child = chain[-1].end if chain else node_id
+            edge = next(e for _, _, k, e in s.g.in_edges(child, keys=True, data="edge") if k == EdgeType.CONTAINS.value)
+            chain.append(Hop(r.depth, 0, child, r.node.id, edge, False))
+        cross, reached, truncated = walk_cross(
+            node_id, chain, self._neighbours(s), link_types(types, inferred), max_hops, limit, chain_depth
+        )
+        reached |= {h.end for h in cross}
+        return CrossLineage(node, chain, cross, {i: s.nodes[i] for i in sorted(reached) if i in s.nodes}, truncated)
+
+    def explain_paths(
+        self,
+        a: str,
+        b: str,
+        max_len: int = 6,
+        limit: int = 3,
+        types: Iterable[EdgeType] | None = None,
+        max_expand: int = 4000,
+    ) -> ExplainedPaths:
+        s = self._s()
+        if a not in s.nodes or b not in s.nodes:
+            return ExplainedPaths([], 0, False)
+        ts = frozenset(EdgeType(t) for t in types) if types is not None else EXPLAIN_PATH_TYPES
+        return search_paths(a, b, self._neighbours(s), ts, max_len, limit, max_expand)
 
     def stats(self) -> dict[str, dict[str, int]]:
         s = self._s()

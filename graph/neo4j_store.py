@@ -55,7 +55,21 @@ from graph.model import (
     NodeKind,
     Provenance,
 )
-from graph.store import GenerationInfo, GraphStore, Ranked, Responsibility, Role, StoreUnavailable
+from graph.store import (
+    EXPLAIN_PATH_TYPES,
+    CrossLineage,
+    ExplainedPaths,
+    GenerationInfo,
+    GraphStore,
+    Hop,
+    Ranked,
+    Responsibility,
+    Role,
+    StoreUnavailable,
+    link_types,
+    search_paths,
+    walk_cross,
+)
 
 log = logging.getLogger(__name__)
 # The driver logs each retry as a warning; without a handler Python would print those to stderr
@@ -125,6 +139,25 @@ Q_SLOT = "MATCH (m:GMeta {key: $pointer}) RETURN m.slot AS s"
 # anew, so reading the pointer in each could mix two generations.
 Q_STATS_NODES = "MATCH (n:GNode {g: $slot}) RETURN n.kind AS kind, n.document AS document, count(*) AS c"
 Q_STATS_EDGES = "MATCH (:GNode {g: $slot})-[r]->() RETURN type(r) AS type, count(*) AS c"
+# Cross-plan lineage and explained paths: one transaction, the slot read once, then one statement
+# per level of the walk (edges of the given types at a batch of nodes, in each direction).
+Q_NODES_IN_SLOT = "UNWIND $ids AS nid MATCH (n:GNode {g: $slot, id: nid}) RETURN properties(n) AS n"
+Q_CHAIN = (
+    "MATCH path = (:GNode {g: $slot, id: $id})<-[:CONTAINS*1..]-(a:GNode) "
+    "RETURN properties(a) AS n, length(path) AS depth"
+)
+Q_PARENT_EDGES = (
+    "UNWIND $ids AS cid MATCH (:GNode {g: $slot, id: cid})<-[r:CONTAINS]-(p:GNode) "
+    "RETURN cid, p.id AS pid, properties(r) AS r"
+)
+Q_NEIGHBOURS_OUT = (
+    "UNWIND $ids AS nid MATCH (:GNode {g: $slot, id: nid})-[r]->(o:GNode) WHERE type(r) IN $types "
+    "RETURN nid, o.id AS other, type(r) AS type, properties(r) AS r, properties(o) AS o"
+)
+Q_NEIGHBOURS_IN = (
+    "UNWIND $ids AS nid MATCH (:GNode {g: $slot, id: nid})<-[r]-(o:GNode) WHERE type(r) IN $types "
+    "RETURN nid, o.id AS other, type(r) AS type, properties(r) AS r, properties(o) AS o"
+)
 
 Q_CREATE_NODES = "UNWIND $rows AS row CREATE (n:GNode) SET n = row RETURN count(n) AS c"
 Q_CREATE_DOCS = "UNWIND $rows AS row CREATE (d:GDoc) SET d = row RETURN count(d) AS c"
@@ -667,6 +700,97 @@ class Neo4jStore(GraphStore):
                 out.append(Responsibility(agency, node, _role(e.type), x["d"] == 0, x["via"], e))
             by_id[row["nid"]] = sorted(out, key=lambda r: (r.role is not Role.LEAD, r.agency.id))
         return [list(by_id.get(i, [])) for i in node_ids]
+
+    # --- cross-plan lineage and explained paths -----------------------------------------------------
+    def _slot_of(self, tx: ManagedTransaction) -> str | None:
+        rec = tx.run(Q_SLOT, {"pointer": self.graph}).single()
+        return rec["s"] if rec else None
+
+    @staticmethod
+    def _neighbours(
+        tx: ManagedTransaction, slot: str, nodes: dict[str, Node]
+    ) -> Callable[[Sequence[str], frozenset[EdgeType]], dict[str, list[tuple[Edge, bool]]]]:
+        """The batched primitive of the shared walks (graph.store), over one transaction; every node
+        reached is remembered in `nodes`."""
+
+        def neighbours(ids: Sequence[str], types: frozenset[EdgeType]) -> dict[str, list[tuple[Edge, bool]]]:
+            params = {"slot": slot, "ids": list(ids), "types": sorted(t.value for t in types)}
+            out: dict[str, list[tuple[Edge, bool]]] = {i: [] for i in ids}
+            for query, fwd in ((Q_NEIGHBOURS_OUT, True), (Q_NEIGHBOURS_IN, False)):
+                for r in tx.run(query, params).data():
+                    src, dst = (r["nid"], r["other"]) if fwd else (r["other"], r["nid"])
+                    out[r["nid"]].append((_edge(src, dst, r["type"], r["r"]), fwd))
+                    if r["other"] not in nodes:
+                        nodes[r["other"]] = _node(r["o"])
+            return out
+
+        return neighbours
+
+    def cross_lineage(
+        self,
+        node_id: str,
+        max_hops: int = 2,
+        types: Iterable[EdgeType] | None = None,
+        inferred: bool = True,
+        chain_depth: int | None = None,
+        limit: int = 200,
+    ) -> CrossLineage | None:
+        wanted = link_types(types, inferred)
+
+        def work(tx: ManagedTransaction) -> CrossLineage | None:
+            slot = self._slot_of(tx)
+            if slot is None:
+                return None
+            found = tx.run(Q_NODES_IN_SLOT, {"slot": slot, "ids": [node_id]}).data()
+            if not found:
+                return None
+            node = _node(found[0]["n"])
+            nodes: dict[str, Node] = {node.id: node}
+            ancestors: list[Node] = []
+            for r in sorted(tx.run(Q_CHAIN, {"slot": slot, "id": node_id}).data(), key=lambda r: r["depth"]):
+                n = _node(r["n"])
+                if n.id in nodes:  # a cycle: stop where the walk comes back, as ancestors() does
+                    break
+                nodes[n.id] = n
+                ancestors.append(n)
+            children = [node_id, *(a.id for a in ancestors)][: len(ancestors)]
+            parent_edges: dict[tuple[str, str], Edge] = {}
+            for r in tx.run(Q_PARENT_EDGES, {"slot": slot, "ids": children}).data():
+                parent_edges[(r["cid"], r["pid"])] = _edge(r["pid"], r["cid"], EdgeType.CONTAINS.value, r["r"])
+            chain = [
+                Hop(depth, 0, child, parent.id, parent_edges[(child, parent.id)], False)
+                for depth, (child, parent) in enumerate(zip(children, ancestors, strict=True), 1)
+                if (child, parent.id) in parent_edges
+            ]
+            cross, reached, truncated = walk_cross(
+                node_id, chain, self._neighbours(tx, slot, nodes), wanted, max_hops, limit, chain_depth
+            )
+            reached |= {h.end for h in cross}
+            return CrossLineage(node, chain, cross, {i: nodes[i] for i in sorted(reached) if i in nodes}, truncated)
+
+        return self._read(work)
+
+    def explain_paths(
+        self,
+        a: str,
+        b: str,
+        max_len: int = 6,
+        limit: int = 3,
+        types: Iterable[EdgeType] | None = None,
+        max_expand: int = 4000,
+    ) -> ExplainedPaths:
+        ts = frozenset(EdgeType(t) for t in types) if types is not None else EXPLAIN_PATH_TYPES
+
+        def work(tx: ManagedTransaction) -> ExplainedPaths:
+            slot = self._slot_of(tx)
+            if slot is None:
+                return ExplainedPaths([], 0, False)
+            found = {r["n"]["id"] for r in tx.run(Q_NODES_IN_SLOT, {"slot": slot, "ids": [a, b]}).data()}
+            if a not in found or b not in found:
+                return ExplainedPaths([], 0, False)
+            return search_paths(a, b, self._neighbours(tx, slot, {}), ts, max_len, limit, max_expand)
+
+        return self._read(work)
 
     def stats(self) -> dict[str, dict[str, int]]:
         def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row]]:

@@ -16,7 +16,7 @@ from graph.embedded_store import EmbeddedStore
 from graph.export import export_json
 from graph.model import DocumentMeta, Edge, EdgeType, GraphBatch, Node, NodeKind, Provenance
 from graph.neo4j_store import Neo4jStore
-from graph.store import GraphStore, Responsibility, Role
+from graph.store import GraphStore, Hop, Responsibility, Role
 from tests.conftest_bolt import BoltTarget
 
 STORES = ["embedded", pytest.param("neo4j", marks=pytest.mark.bolt)]
@@ -434,6 +434,167 @@ def test_failed_replace_keeps_the_previous_graph(fresh: GraphStore, broken: Grap
     assert ids(fresh.nodes()) == ["doc-b", "b:plan", "b:m1"]
     assert fresh.documents() == SMALL.documents
     assert [e.key for e in fresh.edges()] == sorted(e.key for e in SMALL.edges)
+
+
+# --- cross-plan lineage and explained paths ----------------------------------------------------
+# Plans x and y, and an external plan z (w is only reached from y). Cross-plan edges, `order` of
+# the hierarchy nodes in brackets:
+#   x:plan[1] ── x:m1[2]          x:m1 ALIGNS_WITH y:m1 (inferred), x:m1 CITES y:m2
+#   y:plan[1] ─┬─ y:m1[2]         x:plan CONTINUES plan/z, y:plan SUCCEEDS x:plan,
+#              └─ y:m2[3]         y:plan CITES plan/w
+# Every edge's quote names the edge, so each hop's evidence can be checked.
+X, Y = "doc-x", "doc-y"
+CROSS = GraphBatch(
+    documents=[_doc(X, "甲方案"), _doc(Y, "乙方案")],
+    nodes=[
+        _n("x:plan", K.PLAN, X, 1),
+        _n("x:m1", K.MEASURE, X, 2),
+        _n("y:plan", K.PLAN, Y, 1),
+        _n("y:m1", K.MEASURE, Y, 2),
+        _n("y:m2", K.MEASURE, Y, 3),
+        _n("plan/z", K.PLAN, X, 50, attrs={"external": True}),
+        _n("plan/w", K.PLAN, Y, 50, attrs={"external": True}),
+    ],
+    edges=[
+        _e("x:plan", "x:m1", EdgeType.CONTAINS, X),
+        _e("y:plan", "y:m1", EdgeType.CONTAINS, Y),
+        _e("y:plan", "y:m2", EdgeType.CONTAINS, Y),
+        _e("x:m1", "y:m1", EdgeType.ALIGNS_WITH, X, {"score": 0.5, "method": "test"}),
+        _e("x:m1", "y:m2", EdgeType.CITES, X, {"cue": "依據"}),
+        _e("x:plan", "plan/z", EdgeType.CONTINUES, X),
+        _e("y:plan", "x:plan", EdgeType.SUCCEEDS, X, {"direction": "reverse"}),
+        _e("y:plan", "plan/w", EdgeType.CITES, Y),
+    ],
+)
+
+
+@pytest.fixture(scope="module")
+def cross(store_kind: str, request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    graphs: list[Neo4jStore] = []
+    store = _fresh(store_kind, lambda: request.getfixturevalue("bolt_target"), graphs)
+    store.replace(CROSS)
+    yield store
+    for g in graphs:
+        g.drop()
+        g.close()
+
+
+def hops(hs: list[Hop]) -> list[tuple[int, int, str, str, str, bool]]:
+    return [(h.hops, h.level, h.start, h.end, h.type.value, h.forward) for h in hs]
+
+
+def test_cross_lineage_chain_then_links_with_evidence(cross: GraphStore) -> None:
+    got = cross.cross_lineage("x:m1", max_hops=2)
+    assert got is not None and got.node.id == "x:m1"
+    assert hops(got.chain) == [(1, 0, "x:m1", "x:plan", "CONTAINS", False)]
+    assert hops(got.cross) == [
+        (1, 1, "x:m1", "y:m1", "ALIGNS_WITH", True),
+        (1, 1, "x:m1", "y:m2", "CITES", True),
+        (2, 1, "x:plan", "plan/z", "CONTINUES", True),
+        (2, 1, "x:plan", "y:plan", "SUCCEEDS", False),  # y succeeds x: walked against the edge
+        (3, 2, "y:plan", "plan/w", "CITES", True),  # onwards from a node reached at level 1
+    ]
+    # Every hop carries its edge, with the provenance and attrs that were loaded.
+    assert [h.edge.provenance.quote for h in got.cross] == [
+        "x:m1→y:m1", "x:m1→y:m2", "x:plan→plan/z", "y:plan→x:plan", "y:plan→plan/w"
+    ]  # fmt: skip
+    assert got.cross[0].inferred and got.cross[0].edge.attrs == {"score": 0.5, "method": "test"}
+    assert got.cross[3].edge.attrs == {"direction": "reverse"}
+    assert sorted(got.nodes) == ["plan/w", "plan/z", "x:m1", "x:plan", "y:m1", "y:m2", "y:plan"]
+    assert got.nodes["plan/z"].attrs == {"external": True}
+    assert not got.truncated
+
+
+def test_cross_lineage_caps_and_filters(cross: GraphStore) -> None:
+    one = cross.cross_lineage("x:m1", max_hops=1)
+    assert one is not None
+    assert [h.end for h in one.cross] == ["y:m1", "y:m2", "plan/z", "y:plan"]
+    assert one.truncated  # y:plan CITES plan/w is one hop further
+    explicit = cross.cross_lineage("x:m1", max_hops=2, inferred=False)
+    assert explicit is not None and "ALIGNS_WITH" not in {h.type.value for h in explicit.cross}
+    cites = cross.cross_lineage("x:m1", max_hops=2, types=[EdgeType.CITES], inferred=False)
+    assert cites is not None and hops(cites.cross) == [(1, 1, "x:m1", "y:m2", "CITES", True)]
+    own = cross.cross_lineage("x:m1", max_hops=1, chain_depth=0)  # links of the node itself only
+    assert own is not None and [h.end for h in own.cross] == ["y:m1", "y:m2"]
+    small = cross.cross_lineage("x:m1", max_hops=2, limit=2)
+    assert small is not None and len(small.cross) == 2 and small.truncated
+    assert cross.cross_lineage("no-such-node") is None
+
+
+def test_cross_lineage_from_a_plan_root_has_an_empty_chain(cross: GraphStore) -> None:
+    got = cross.cross_lineage("y:plan", max_hops=1)
+    assert got is not None and got.chain == []
+    assert hops(got.cross) == [
+        (1, 1, "y:plan", "plan/w", "CITES", True),
+        (1, 1, "y:plan", "x:plan", "SUCCEEDS", True),
+    ]
+
+
+def test_cross_lineage_chain_in_the_hierarchy(lineage: GraphStore) -> None:
+    got = lineage.cross_lineage("a:ac1/i1", max_hops=2)
+    assert got is not None
+    assert hops(got.chain) == [
+        (1, 0, "a:ac1/i1", "a:ac1", "CONTAINS", False),
+        (2, 0, "a:ac1", "a:m1", "CONTAINS", False),
+        (3, 0, "a:m1", "a:st1", "CONTAINS", False),
+        (4, 0, "a:st1", "a:s1", "CONTAINS", False),
+        (5, 0, "a:s1", "a:g1", "CONTAINS", False),
+        (6, 0, "a:g1", "a:plan", "CONTAINS", False),
+    ]
+    assert [h.edge.provenance.quote for h in got.chain][:2] == ["a:ac1→a:ac1/i1", "a:m1→a:ac1"]
+    # Links of the chain, each counted from the start: a:ac1 is 1 hop up, a:m1 2.
+    assert hops(got.cross) == [
+        (2, 1, "a:ac1", "b:m1", "ALIGNS_WITH", False),
+        (3, 1, "a:m1", "b:m1", "CITES", False),
+    ]
+    near = lineage.cross_lineage("a:ac1/i1", max_hops=2, chain_depth=1)
+    assert near is not None
+    # Only a:ac1's link leaves the chain; b:m1's CITES is then walked one level further.
+    assert hops(near.cross) == [
+        (2, 1, "a:ac1", "b:m1", "ALIGNS_WITH", False),
+        (3, 2, "b:m1", "a:m1", "CITES", True),
+    ]
+
+
+def test_explain_paths_shortest_with_evidence(lineage: GraphStore) -> None:
+    got = lineage.explain_paths("b:m1", "a:st1")
+    # b:m1 CITES a:m1, which a:st1 CONTAINS: the only path of 2 (via a:ac1 it takes 3).
+    assert [p.nodes for p in got.paths] == [("b:m1", "a:m1", "a:st1")]
+    path = got.paths[0]
+    assert [(h.hops, h.type.value, h.forward, h.start, h.end) for h in path.hops] == [
+        (1, "CITES", True, "b:m1", "a:m1"),
+        (2, "CONTAINS", False, "a:m1", "a:st1"),
+    ]
+    assert [h.edge.provenance.quote for h in path.hops] == ["b:m1→a:m1", "a:st1→a:m1"]
+    assert not got.exhausted
+    # Responsibility and agency units explain too: ndc/u1 is a unit of ndc, which leads b:m1.
+    unit = lineage.explain_paths("b:m1", "ag:ndc/u1")
+    assert [p.nodes for p in unit.paths] == [("b:m1", "ag:ndc", "ag:ndc/u1")]
+    # Without ALIGNS_WITH the path to a:ac1 goes through the citation.
+    assert [p.nodes for p in lineage.explain_paths("b:m1", "a:ac1").paths] == [("b:m1", "a:ac1")]
+    explicit = lineage.explain_paths("b:m1", "a:ac1", types=[EdgeType.CITES, EdgeType.CONTAINS])
+    assert [p.nodes for p in explicit.paths] == [("b:m1", "a:m1", "a:ac1")]
+
+
+def test_explain_paths_prefer_stated_links_and_respect_caps(cross: GraphStore, lineage: GraphStore) -> None:
+    got = cross.explain_paths("x:m1", "y:plan", limit=2)
+    # Three paths of 2: by an inferred alignment (y:m1), by a citation (y:m2) and by the plans
+    # (x:plan, which y:plan succeeds). Stated links first, then by node ids: the first two.
+    assert [(p.nodes, p.inferred) for p in got.paths] == [
+        (("x:m1", "x:plan", "y:plan"), 0),
+        (("x:m1", "y:m2", "y:plan"), 0),
+    ]
+    every = cross.explain_paths("x:m1", "y:plan", limit=5)
+    assert [p.nodes for p in every.paths][-1] == ("x:m1", "y:m1", "y:plan")
+    assert every.paths[-1].inferred == 1
+    assert cross.explain_paths("x:m1", "plan/w", max_len=2).paths == []
+    # x:m1 reaches y:plan three ways (above), then y:plan CITES plan/w.
+    assert [p.length for p in cross.explain_paths("x:m1", "plan/w", max_len=3).paths] == [3, 3, 3]
+    same = cross.explain_paths("x:m1", "x:m1")
+    assert [p.nodes for p in same.paths] == [("x:m1",)]
+    assert cross.explain_paths("x:m1", "no-such-node").paths == []
+    capped = lineage.explain_paths("a:ac1/i1", "b:plan", max_expand=1)
+    assert capped.paths == [] and capped.exhausted
 
 
 # --- the real corpus ------------------------------------------------------------------------------
