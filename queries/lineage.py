@@ -4,11 +4,13 @@
   depends on the hierarchy depth, not on how many nodes are asked for.
 - `lineage`: a node's ancestors up to its plan, its descendants down to a bounded depth, and the
   cross-plan links (CITES, CONTINUES, ... and inferred ALIGNS_WITH) leaving or reaching that chain,
-  each hop with its count from the node and the edge that carries the evidence.
+  each hop with its count from the node and the edge that carries the evidence
+  (`GraphStore.cross_lineage`).
 - `shortest_paths`: "why are A and B connected": every shortest path (up to a limit) over hierarchy,
   responsibility, agency-unit, target and cross-plan edges, traversed in either direction, each hop
-  with its edge (and so its evidence). Bidirectional breadth-first search with an expansion cap, so
-  a query between far-apart nodes stops instead of walking the whole graph.
+  with its edge (and so its evidence), stated links before inferred ones
+  (`GraphStore.explain_paths`: a bidirectional breadth-first search with an expansion cap, so a
+  query between far-apart nodes stops instead of walking the whole graph).
 """
 
 from __future__ import annotations
@@ -17,30 +19,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from graph.model import Edge, EdgeType, Node, NodeKind
-from graph.store import GraphStore, Ranked
+from graph.store import (
+    EXPLAIN_PATH_TYPES,
+    EXPLICIT_LINK_TYPES,
+    INFERRED_LINK_TYPES,
+    GraphStore,
+    Ranked,
+)
 
-CROSS_PLAN_TYPES: frozenset[EdgeType] = frozenset(
-    {
-        EdgeType.CITES,
-        EdgeType.CONTINUES,
-        EdgeType.SUCCEEDS,
-        EdgeType.REPORTS_ON,
-        EdgeType.COVERS,
-        EdgeType.MENTIONS,
-        EdgeType.ALIGNS_WITH,
-    }
-)
+CROSS_PLAN_TYPES: frozenset[EdgeType] = EXPLICIT_LINK_TYPES | INFERRED_LINK_TYPES
 # Edges a path may use by default. DESCRIBES (document -> plan) only duplicates the plan root.
-PATH_TYPES: frozenset[EdgeType] = frozenset(
-    {
-        EdgeType.CONTAINS,
-        EdgeType.LEADS,
-        EdgeType.CO_ORGANIZES,
-        EdgeType.HAS_UNIT,
-        EdgeType.HAS_TARGET,
-    }
-    | CROSS_PLAN_TYPES
-)
+PATH_TYPES: frozenset[EdgeType] = EXPLAIN_PATH_TYPES
 
 
 # --- plans ------------------------------------------------------------------------------------
@@ -69,7 +58,9 @@ def plans_of(
     for i, n in enumerate(nodes):
         if n is None or n.kind is NodeKind.AGENCY:
             continue
-        if n.id in root_ids or (n.kind is NodeKind.PLAN and n.document not in roots):
+        if n.id in root_ids or n.kind is NodeKind.PLAN:
+            # A plan is its own plan, described or not (an external plan quotes the document that
+            # first names it, whose root is another plan).
             out[i] = n
         elif n.kind is NodeKind.DOCUMENT:
             if len(roots.get(n.id, [])) == 1:
@@ -162,29 +153,20 @@ def lineage(
     descendants = [r for r in descendants if r.depth <= down]
 
     cross: list[CrossHop] = []
-    frontier: dict[str, int] = {node_id: 0}
-    frontier.update({r.node.id: r.depth for r in ancestors})
-    seen = set(frontier)
-    seen_edges: set[tuple[str, str, str]] = set()
-    for level in range(1, cross_levels + 1):
-        nxt: dict[str, int] = {}
-        for origin, base in frontier.items():
-            for e, outgoing in cross_plan_edges(store, origin, cross_types):
-                if e.key in seen_edges:
-                    continue
-                if len(cross) >= max_cross:
-                    truncated = True
-                    break
-                seen_edges.add(e.key)
-                other = e.target if outgoing else e.source
-                cross.append(CrossHop(base + 1, level, origin, other, outgoing, e))
-                if other not in seen:
-                    seen.add(other)
-                    nxt[other] = base + 1
-        frontier = nxt
-        if not frontier:
-            break
-    cross.sort(key=lambda h: (h.hops, h.level, h.origin, h.edge.key))
+    if cross_levels > 0:
+        wanted = set(cross_types) if cross_types is not None else None
+        got = store.cross_lineage(
+            node_id,
+            max_hops=cross_levels,
+            types=None if wanted is None else wanted & EXPLICIT_LINK_TYPES,
+            inferred=wanted is None or bool(wanted & INFERRED_LINK_TYPES),
+            chain_depth=up,
+            limit=max_cross,
+        )
+        if got is not None:
+            cross = [CrossHop(h.hops, h.level, h.start, h.end, h.forward, h.edge) for h in got.cross]
+            # The size cap cut the answer short (links beyond the last level asked are not a cut).
+            truncated = truncated or len(cross) >= max_cross
     return Lineage(node, ancestors, descendants, cross, truncated)
 
 
@@ -222,12 +204,6 @@ class PathResult:
     exhausted: bool
 
 
-def _neighbours(store: GraphStore, node_id: str, types: list[EdgeType]) -> list[Step]:
-    steps = [Step(e, True) for e in store.edges(source=node_id, types=types)]
-    steps += [Step(e, False) for e in store.edges(target=node_id, types=types)]
-    return steps
-
-
 def shortest_paths(
     store: GraphStore,
     a: str,
@@ -238,64 +214,6 @@ def shortest_paths(
     max_expand: int = 4000,
 ) -> PathResult:
     """All shortest paths from a to b (at most `limit`, in a stable order), up to `max_hops`."""
-    ts = sorted(set(types) if types is not None else PATH_TYPES)
-    if a == b:
-        return PathResult([Path((a,), ())], 0, False)
-    # pred[side][node] = steps that reach node from the side's start, one level closer.
-    dist = ({a: 0}, {b: 0})
-    pred: tuple[dict[str, list[Step]], dict[str, list[Step]]] = ({a: []}, {b: []})
-    frontier = ([a], [b])
-    depth = [0, 0]
-    expanded = 0
-    exhausted = False
-    meet: set[str] = set()
-    while frontier[0] and frontier[1] and depth[0] + depth[1] < max_hops:
-        side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
-        nxt: list[str] = []
-        for u in frontier[side]:
-            if expanded >= max_expand:
-                exhausted = True
-                break
-            expanded += 1
-            for st in _neighbours(store, u, ts):
-                v = st.end
-                if v not in dist[side]:
-                    dist[side][v] = depth[side] + 1
-                    pred[side][v] = [st]
-                    nxt.append(v)
-                elif dist[side][v] == depth[side] + 1:
-                    pred[side][v].append(st)
-        depth[side] += 1
-        frontier[side][:] = sorted(set(nxt))
-        meet = set(dist[0]) & set(dist[1])
-        if meet or exhausted:
-            break
-    if not meet:
-        return PathResult([], expanded, exhausted)
-    best = min(dist[0][m] + dist[1][m] for m in meet)
-    if best > max_hops:
-        return PathResult([], expanded, exhausted)
-
-    def back(side: int, node: str, budget: int) -> list[list[Step]]:
-        """Step sequences from the side's start to `node` (for side 1: from node to b)."""
-        if not pred[side][node]:
-            return [[]]
-        out: list[list[Step]] = []
-        for st in sorted(pred[side][node], key=lambda s: (s.start, s.edge.key)):
-            for rest in back(side, st.start, budget):
-                out.append([*rest, st] if side == 0 else [Step(st.edge, not st.forward), *rest])
-                if len(out) >= budget:
-                    return out
-        return out
-
-    found: dict[tuple[tuple[str, str, str], ...], Path] = {}
-    for m in sorted(x for x in meet if dist[0][x] + dist[1][x] == best):
-        for left in back(0, m, limit * 4):
-            for right in back(1, m, limit * 4):
-                steps = tuple(left + right)
-                key = tuple((s.edge.key[0], s.edge.key[1], s.edge.key[2] + ("" if s.forward else "~")) for s in steps)
-                if key not in found:
-                    nodes = (a, *(s.end for s in steps))
-                    found[key] = Path(nodes, steps)
-    paths = sorted(found.values(), key=lambda p: (p.nodes, tuple(s.edge.type.value for s in p.steps)))
-    return PathResult(paths[:limit], expanded, exhausted)
+    got = store.explain_paths(a, b, max_len=max_hops, limit=limit, types=types, max_expand=max_expand)
+    paths = [Path(p.nodes, tuple(Step(h.edge, h.forward) for h in p.hops)) for p in got.paths]
+    return PathResult(paths, got.expanded, got.exhausted)
