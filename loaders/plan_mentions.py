@@ -414,7 +414,8 @@ class Typing:
     direction: Literal["forward", "reverse"]
     rule: str | None  # cue rule id; None for MENTIONS by default, "local-alias" for a fixed type
     cue: str | None  # the words that matched, as folded
-    cue_offset: int | None  # where they start in the original text
+    # Where they start and end (last character) in the original text.
+    cue_span: tuple[int, int] | None
 
 
 DEFAULT_TYPING = Typing(EdgeType.MENTIONS, "forward", None, None, None)
@@ -491,6 +492,6 @@ def classify(
         hit = _cue_regex(rule.pattern).search(s)
         if hit is None:
             continue
-        cue_offset = offsets[hit.start()] if hit.start() < len(offsets) else None
-        return Typing(rule.type, rule.direction, rule.id, hit.group(0), cue_offset)
+        cue_span = (offsets[hit.start()], offsets[hit.end() - 1]) if hit.end() > hit.start() else None
+        return Typing(rule.type, rule.direction, rule.id, hit.group(0), cue_span)
     return DEFAULT_TYPING

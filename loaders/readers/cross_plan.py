@@ -205,11 +205,11 @@ def _plan_roots(results: Mapping[str, DocResult]) -> dict[str, str]:
 
 def _prov(doc: DocInput, first: int, last: int, typing: Typing, starts: list[int]) -> Provenance:
     note = None
-    if typing.cue_offset is not None:
-        cue_line = line_of(starts, typing.cue_offset)
-        if cue_line < first or cue_line > last:
-            note = f"cue {typing.cue} on line {cue_line}"
-            first, last = min(first, cue_line), max(last, cue_line)
+    if typing.cue_span is not None:
+        lo, hi = (line_of(starts, o) for o in typing.cue_span)
+        if lo < first or hi > last:
+            note = f"cue {typing.cue} on lines {lo}-{hi}"
+            first, last = min(first, lo), max(last, hi)
     return doc.prov(first, last, note=note)
 
 
