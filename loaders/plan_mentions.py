@@ -413,7 +413,7 @@ class Typing:
     # forward: mentioning item -> mentioned plan; reverse: mentioned plan -> mentioning item.
     direction: Literal["forward", "reverse"]
     rule: str | None  # cue rule id; None for MENTIONS by default, "local-alias" for a fixed type
-    cue: str | None  # the words that matched, as folded
+    cue: str | None  # the cue words as printed
     # Where they start and end (last character) in the original text.
     cue_span: tuple[int, int] | None
 
@@ -492,6 +492,11 @@ def classify(
         hit = _cue_regex(rule.pattern).search(s)
         if hit is None:
             continue
-        cue_span = (offsets[hit.start()], offsets[hit.end() - 1]) if hit.end() > hit.start() else None
-        return Typing(rule.type, rule.direction, rule.id, hit.group(0), cue_span)
+        # The cue words: the rule's `cue` group where it has one (the wildcard around is context).
+        named = [g for g in ("cue", "cue2") if hit.groupdict().get(g)]
+        a, b = hit.span(named[0]) if named else hit.span()
+        if b <= a:
+            return Typing(rule.type, rule.direction, rule.id, None, None)
+        cue_span = (offsets[a], offsets[b - 1])
+        return Typing(rule.type, rule.direction, rule.id, text[cue_span[0] : cue_span[1] + 1], cue_span)
     return DEFAULT_TYPING
