@@ -99,9 +99,28 @@ class NotPlan(BaseModel):
         return [self.name, *self.aliases]
 
 
+class SkipRegion(BaseModel):
+    """Lines of one document whose plan names are not mentions (a table of other countries' plans):
+    from the first line matching `start` to the line before the next one matching `end`."""
+
+    document: str
+    start: str
+    end: str
+    reason: str
+
+    def lines(self, lines: Sequence[str]) -> range | None:
+        rs, re_ = re.compile(self.start), re.compile(self.end)
+        first = next((i for i, t in enumerate(lines, 1) if rs.search(t)), None)
+        if first is None:
+            return None
+        last = next((i for i in range(first + 1, len(lines) + 1) if re_.search(lines[i - 1])), len(lines) + 1)
+        return range(first, last)
+
+
 class Gazetteer(BaseModel):
     plans: list[PlanEntry]
     not_plans: list[NotPlan] = Field(default_factory=list)
+    skip_regions: list[SkipRegion] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_meaning_per_name(self) -> Gazetteer:

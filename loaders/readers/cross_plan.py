@@ -53,6 +53,7 @@ EXPLICIT_TYPES = frozenset(
     {EdgeType.CITES, EdgeType.CONTINUES, EdgeType.SUCCEEDS, EdgeType.REPORTS_ON, EdgeType.COVERS, EdgeType.MENTIONS}
 )
 METHOD = "gazetteer"
+EXTERNAL_ORDER = 1_000_000
 
 
 def external_plan_id(gazetteer_id: str) -> str:
@@ -244,9 +245,20 @@ def build_cross_plan_links(
         text = "\n".join(lines)
         starts = line_starts(text)
         mentions = find_plan_mentions(text, g, doc_id)
+        skipped = [
+            (r, region.reason)
+            for region in g.skip_regions
+            if region.document == doc_id
+            for r in [region.lines(lines)]
+            if r is not None
+        ]
         for m in mentions:
             first = line_of(starts, m.start)
             last = line_of(starts, max(m.start, m.end - 1))
+            skip = next((why for r, why in skipped if first in r), None)
+            if skip is not None:
+                out.dropped.append((doc_id, first, m.surface, skip))
+                continue
             if not m.accepted:
                 out.dropped.append((doc_id, first, m.surface, m.rejected or "not a plan"))
                 continue
@@ -315,7 +327,8 @@ def _external_nodes(g: Gazetteer, first_mention: Mapping[str, Provenance], doc_p
         }
         if p.document is not None and p.document not in doc_plan:
             attrs["document_not_loaded"] = p.document
-        nodes.append(Node(id=nid, kind=NodeKind.PLAN, title=p.name, provenance=prov, attrs=attrs))
+        # Ordered after the items of the document that first names them (they are not its items).
+        nodes.append(Node(id=nid, kind=NodeKind.PLAN, title=p.name, provenance=prov, order=EXTERNAL_ORDER, attrs=attrs))
     return nodes
 
 
