@@ -175,6 +175,13 @@ def _evidence(batch: GraphBatch, doc: str, line: int) -> list[Edge]:
 def test_singapore_smart_nation_is_not_smart_nation_2(corpus_batch: GraphBatch) -> None:
     # 004:763 (新加坡 column of the international table): 「智慧國家 2.0」(Smart Nation 2.0).
     assert _evidence(corpus_batch, SN2, 763) == []
+    # The table's note (767) compares those plans with 五大信賴產業: the table is skipped as a whole;
+    # 004 names 五大信賴產業 itself at 890.
+    assert _evidence(corpus_batch, SN2, 767) == []
+    five = next(
+        e for e in explicit(corpus_batch) if (e.source, e.target) == (f"{SN2}:plan", "plan/five-trusted-industries")
+    )
+    assert five.provenance.line_start == 890
     line = sources()[SN2].line(763)
     hits = [m for m in find_plan_mentions(line, document=SN2) if m.plan == "smart-nation-2"]
     assert len(hits) == 1 and hits[0].rejected and "Singapore" in hits[0].rejected
