@@ -235,11 +235,28 @@ class PlanName:
         return f"{self.name}{self.period[0]}-{self.period[1]}"
 
 
-def plan_name(seed: int, index: int) -> PlanName:
-    """The name of generated plan `index`: unique in the corpus, independent of its size."""
+@lru_cache(maxsize=1)
+def _real_plan_names() -> tuple[str, ...]:
+    """Names and aliases of the plan gazetteer (data/plans.yaml), spaces removed."""
+    raw = yaml.safe_load((ROOT / "data" / "plans.yaml").read_text(encoding="utf-8"))
+    names = [n for p in raw.get("plans", []) for n in [p["name"], *p.get("aliases", [])]]
+    return tuple(n.replace(" ", "") for n in names if len(n.replace(" ", "")) >= 4)
+
+
+@lru_cache(maxsize=8)
+def _name_combos(seed: int) -> list[tuple[str, str, str]]:
     v = load_vocab()
     combos = list(itertools.product(v["plan_prefixes"], v["domains"], v["plan_types"]))
     random.Random(f"names:{seed}").shuffle(combos)
+    # A generated name must not contain a real plan's name (韌性智慧城鄉推動方案 holds 智慧城鄉推動):
+    # the cross-plan linker would rightly see that plan in it, and the truth would not.
+    real = _real_plan_names()
+    return [c for c in combos if not any(r in "".join(c) for r in real)]
+
+
+def plan_name(seed: int, index: int) -> PlanName:
+    """The name of generated plan `index`: unique in the corpus, independent of its size."""
+    combos = _name_combos(seed)
     prefix, domain, kind = combos[index % len(combos)]
     name = f"{prefix}{domain}{kind}"
     if index >= len(combos):
