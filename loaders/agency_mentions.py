@@ -15,15 +15,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-import opencc
 import spacy
 from spacy.language import Language
 
 from loaders.agencies import AgencyBook, default_book
+from loaders.fold import fold
 
-_t2s = opencc.OpenCC("t2s")
 LABEL = "AGENCY"
 # Paragraphs are batched into chunks of about this many characters (spaCy's max_length is 1e6).
 CHUNK = 200_000
@@ -38,25 +36,6 @@ class Mention:
     end: int
     surface: str
     agency_id: str
-
-
-@lru_cache(maxsize=65536)
-def _fold_char(c: str) -> str:
-    """One character's comparison form, always one character long (so offsets map 1:1)."""
-    n = unicodedata.normalize("NFKC", c)
-    if len(n) != 1:
-        n = c
-    s = _t2s.convert(n)
-    if len(s) != 1:
-        s = n
-    return s.lower()
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """The normalised text without whitespace, and for each of its characters the offset of the
-    original character."""
-    offsets = [i for i, c in enumerate(text) if not c.isspace()]
-    return "".join(_fold_char(text[i]) for i in offsets), offsets
 
 
 @dataclass

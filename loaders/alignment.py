@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from loaders.plan_mentions import fold_text as _fold
+from loaders.fold import fold_text as _fold
 
 _RUNS = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
