@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
 
+from app.gql.integrity import LATEST, read_latest
 from graph.model import DocumentMeta, Edge, EdgeType
 from graph.model import Node as GraphNode
 from graph.store import Responsibility
+from queries.integrity import Finding, IntegrityReport
 from queries.lineage import plans_of
 
 if TYPE_CHECKING:
@@ -24,6 +26,9 @@ class Loaders:
         self.parent: DataLoader[str, GraphNode | None] = DataLoader(load_fn=self._parents)
         self.responsible: DataLoader[str, list[Responsibility]] = DataLoader(load_fn=self._responsible)
         self.plan: DataLoader[str, GraphNode | None] = DataLoader(load_fn=self._plans)
+        # Integrity: the latest report (one key), read once per request; findings per focus node from it.
+        self.integrity: DataLoader[str, IntegrityReport | None] = DataLoader(load_fn=self._integrity)
+        self.findings: DataLoader[str, list[Finding]] = DataLoader(load_fn=self._findings)
 
     def known(self, n: GraphNode) -> GraphNode:
         """Record a node the request already holds (from a list), so later lookups of it are free."""
@@ -45,6 +50,18 @@ class Loaders:
         nodes = await self.node.load_many(list(ids))
         describes = await self.describes()
         return await self.ctx.call(plans_of, self.ctx.store, nodes, describes)
+
+    async def _integrity(self, keys: Sequence[str]) -> list[IntegrityReport | None]:
+        report = await self.ctx.run(read_latest, self.ctx.svc)
+        return [report for _ in keys]
+
+    async def _findings(self, ids: Sequence[str]) -> list[list[Finding]]:
+        report = await self.integrity.load(LATEST)
+        by_node: dict[str, list[Finding]] = {}
+        for f in report.findings if report is not None else []:
+            if f.focus_node is not None:
+                by_node.setdefault(f.focus_node, []).append(f)
+        return [by_node.get(i, []) for i in ids]
 
     # --- small whole-graph lists, read once per request ----------------------------------------
     async def describes(self) -> list[Edge]:

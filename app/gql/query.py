@@ -13,6 +13,7 @@ import strawberry
 from app.gql.connection import Connection, paginate
 from app.gql.context import Ctx
 from app.gql.errors import BadInput, Forbidden, NotFound, Unauthenticated
+from app.gql.integrity import Integrity
 from app.gql.limits import bounded, page_size
 from app.gql.types import (
     Agency,
@@ -359,6 +360,12 @@ class Query:
             by_edge_type=kc(s["by_edge_type"]),
             by_plan=[PlanCount(plan_node=p, count=sum(k.values()), by_kind=kc(k)) for p, k in per_plan],
         )
+
+    @strawberry.field(
+        description="Integrity checks: the latest report with its findings, the history of runs, the catalogue."
+    )
+    def integrity(self) -> Integrity:
+        return Integrity()
 
     @strawberry.field(description="The loaded documents with their manifest metadata, in manifest order.")
     async def documents(

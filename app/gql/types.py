@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from functools import lru_cache
 from pathlib import Path as FsPath
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -25,12 +25,17 @@ from graph.store import Responsibility as GraphResponsibility
 from loaders.source import DocumentError, read_source
 from queries import lineage as lq
 from queries import responsibility as rq
+from queries.integrity.model import Severity
 from queries.search import Hit, node_years
+
+if TYPE_CHECKING:
+    from app.gql.integrity import IntegrityFinding
 
 # The domain enums, exposed as they are (GraphQL names are the Python member names).
 strawberry.enum(NodeKind, description="What a node is.")
 strawberry.enum(EdgeType, description="What a relation means (see README, graph model).")
 strawberry.enum(Role, description="LEAD = 主辦 (lead agency); CO = 協辦 (co-organiser).")
+strawberry.enum(Severity, name="FindingSeverity", description="Severity of an integrity finding.")
 
 
 @strawberry.enum(description="Which relations of a node: pointing away from it, to it, or both.")
@@ -305,6 +310,17 @@ class Node:
         if direction is not Direction.OUTGOING:
             edges += await ctx.call(ctx.store.edges, target=self.raw.id, types=types)
         return paginate(edges, first, after, ctx.limits, lambda e: Relation(edge=e))
+
+    @strawberry.field(
+        description="Integrity findings about this node in the latest recorded check run (see Query.integrity), "
+        "filtered by severity and check; empty before the first run. A few per node at most: a list, not a page."
+    )
+    async def integrity_findings(
+        self, info: strawberry.Info, severity: Severity | None = None, check: str | None = None
+    ) -> list[Annotated[IntegrityFinding, strawberry.lazy("app.gql.integrity")]]:
+        from app.gql.integrity import node_findings  # imports this module
+
+        return await node_findings(info, self.raw.id, severity, check)
 
 
 @strawberry.type(description="One step of a lineage: the node, its distance in edges, and its parent.")
