@@ -2,6 +2,7 @@
 // here, and each answer is turned into the small shapes the rest of the page uses:
 //   NodeRef   {id, kind, title, plan: {id, title} | null}
 //   Evidence  {document, lineStart, lineEnd, quote}
+//   Finding   {check, severity: "error"|"warning"|"info", message, rationale, evidence: [Evidence + documentTitle]}
 
 import { KINDS } from "./kinds.js";
 
@@ -51,6 +52,7 @@ const gqlKind = (k) => String(k).toUpperCase();
 
 const REF = "id kind title plan { id title }";
 const EVIDENCE = "evidence { documentId lines { start end } quote }";
+const FINDING = "check severity message rationale evidence { documentId document { title } lines { start end } quote }";
 
 function ref(n) {
   if (!n) return null;
@@ -62,6 +64,27 @@ function evidence(e) {
 }
 
 const role = (r) => (String(r).toUpperCase() === "LEAD" ? "lead" : "co");
+
+// Integrity findings: severities as the page names them, worst first.
+export const SEVERITIES = ["error", "warning", "info"];
+const severity = (s) => String(s).toLowerCase();
+
+function finding(f) {
+  return {
+    check: f.check,
+    severity: severity(f.severity),
+    message: f.message,
+    rationale: f.rationale,
+    // A finding's evidence records one line (lines.start === lines.end), or none.
+    evidence: f.evidence.map((e) => ({
+      document: e.documentId,
+      documentTitle: e.document ? e.document.title : null,
+      lineStart: e.lines ? e.lines.start : null,
+      lineEnd: e.lines ? e.lines.end : null,
+      quote: e.quote,
+    })),
+  };
+}
 
 // ---- queries -------------------------------------------------------------------------------
 
@@ -92,6 +115,7 @@ export async function node(id) {
        node(id: $id) {
          ${REF} number quote lines { start end }
          document { id title }
+         integrityFindings { ${FINDING} }
          ... on HierarchyNode {
            text
            ancestors(first: 100) { nodes { node { id kind title } } }
@@ -102,6 +126,7 @@ export async function node(id) {
          ... on Agency { name aliases englishName parent { id name } }
          ... on Target { valueText unit year item { id kind title } }
        }
+       integrity { latest { startedAt current } }
      }`,
     { id },
   );
@@ -131,7 +156,59 @@ export async function node(id) {
     englishName: n.englishName || null,
     parentAgency: n.parent && n.kind === "AGENCY" ? { id: n.parent.id, kind: "Agency", title: n.parent.name } : null,
     targetOf: n.item ? ref(n.item) : null,
+    findings: (n.integrityFindings || []).map(finding),
+    // The check run those findings come from (one history read answers both).
+    findingsRun: data.integrity.latest,
   };
+}
+
+const FLAG_PAGES = 50; // 100 findings a page: far more than any corpus produces so far
+
+/**
+ * The nodes the latest integrity run has findings about: {run: {startedAt, current, summary}, worst:
+ * Map(node id -> worst severity)}, or null before the first run. Not cached: a run may have been
+ * recorded since the last call.
+ */
+export async function integrityFlags() {
+  const worst = new Map();
+  let run = null;
+  let after = null;
+  for (let page = 0; page < FLAG_PAGES; page++) {
+    const data = await gql(
+      `query IntegrityFlags($after: String) {
+         integrity {
+           latest {
+             startedAt current summary { errors warnings infos }
+             findings(first: 100, after: $after) {
+               pageInfo { hasNextPage endCursor }
+               nodes { severity focusNodeId }
+             }
+           }
+         }
+       }`,
+      { after },
+      { cached: false },
+    );
+    const latest = data.integrity.latest;
+    if (!latest) return null;
+    if (run && latest.startedAt !== run.startedAt) {
+      // A new run was recorded between two pages: its cursors are not ours; start again.
+      worst.clear();
+      after = null;
+      run = null;
+      continue;
+    }
+    run = { startedAt: latest.startedAt, current: latest.current, summary: latest.summary };
+    for (const f of latest.findings.nodes) {
+      if (!f.focusNodeId) continue;
+      const s = severity(f.severity);
+      const before = worst.get(f.focusNodeId);
+      if (!before || SEVERITIES.indexOf(s) < SEVERITIES.indexOf(before)) worst.set(f.focusNodeId, s);
+    }
+    if (!latest.findings.pageInfo.hasNextPage) break;
+    after = latest.findings.pageInfo.endCursor;
+  }
+  return { run, worst };
 }
 
 export async function documentLines(document, from, to) {

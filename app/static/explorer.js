@@ -95,6 +95,8 @@ function normalise(s) {
 
 let cy = null;
 let renderSeq = 0;
+// Integrity: the latest check run and the worst severity per node it has findings about (api.integrityFlags).
+let integrity = { run: null, worst: new Map() };
 const undoStack = [];
 let pathStart = null; // node chosen with "Path from here", waiting for its other end
 
@@ -261,9 +263,52 @@ function header(n) {
   return [
     h("span", { class: "kind-chip" }, swatch(kindStyle(n.kind)), kindLabel(n.kind), n.number ? ` ${n.number}` : ""),
     h("h2", { id: "panel-title", tabindex: "-1" }, n.title),
-    // Integrity findings (issue 8) will be listed here, on the nodes they concern.
-    h("div", { class: "badges", id: "integrity-badges", "aria-label": "Integrity findings" }),
+    integrityBadges(n.findings || [], n.findingsRun),
   ];
+}
+
+const SEVERITY_LABELS = { error: "error 錯誤", warning: "warning 警告", info: "info 提示" };
+
+/** The integrity findings about this node (latest check run): severity badge, message, evidence. */
+function integrityBadges(findings, run) {
+  // Empty (and hidden by the stylesheet) when the node has no finding.
+  if (!findings.length) return h("div", { class: "badges", id: "integrity-badges" });
+  return h(
+    "section",
+    { class: "badges", id: "integrity-badges", "aria-labelledby": "integrity-title" },
+    h("h3", { id: "integrity-title" }, `Integrity findings 檢核發現 (${findings.length})`),
+    h(
+      "ul",
+      { class: "findings" },
+      findings.map((f) =>
+        h(
+          "li",
+          { class: `finding ${f.severity}`, dataset: { check: f.check, severity: f.severity } },
+          h("span", { class: `badge ${f.severity}` }, SEVERITY_LABELS[f.severity] || f.severity),
+          " ",
+          h("code", { class: "check", title: f.rationale || null }, f.check),
+          h("p", { class: "finding-message" }, f.message),
+          f.evidence.map((e) =>
+            h(
+              "p",
+              { class: "cite finding-evidence" },
+              e.documentTitle || e.document,
+              e.lineStart ? `, line ${e.lineStart}` : "",
+              e.quote ? [": ", h("q", {}, e.quote)] : null,
+            ),
+          ),
+        ),
+      ),
+    ),
+    run
+      ? h(
+          "p",
+          { class: "cite" },
+          `Check run of ${run.startedAt.replace("T", " ").replace("+00:00", " UTC")}`,
+          run.current ? "" : " (an earlier version of the graph)",
+        )
+      : null,
+  );
 }
 
 function nodeButton(ref, text = null) {
@@ -780,11 +825,34 @@ function applyFiltersAndSelection() {
   cy.batch(() => {
     cy.nodes().forEach((n) => {
       n.toggleClass("filtered", hiddenByFilter(n));
+      markFindings(n);
     });
     cy.nodes(":selected").unselect();
     if (state.node) cy.getElementById(state.node).select();
   });
   renderVisibleList();
+}
+
+/** Outline a node the latest integrity run has findings about, by its worst severity (legend). */
+function markFindings(n) {
+  const worst = integrity.worst.get(n.id());
+  for (const sev of api.SEVERITIES) n.toggleClass(`finding-${sev}`, worst === sev);
+}
+
+/** Load which nodes have findings, then mark them; the first view does not wait for it. */
+async function loadIntegrity() {
+  try {
+    const flags = await api.integrityFlags();
+    if (flags) integrity = flags;
+  } catch (err) {
+    announce(`Integrity findings are not available: ${err.message}`);
+  }
+  cy.batch(() => cy.nodes().forEach(markFindings));
+  const s = integrity.run ? integrity.run.summary : null;
+  $("legend-findings-note").textContent = s
+    ? ` (latest check run: ${s.errors} error(s), ${s.warnings} warning(s), ${s.infos} info; ${integrity.worst.size} node(s) marked)`
+    : " (no check run recorded yet)";
+  document.body.dataset.integrity = "ready"; // read by the browser tests
 }
 
 function renderVisibleList() {
@@ -882,6 +950,15 @@ function buildLegend() {
     h("li", {}, h("span", { class: "legend-line lead", "aria-hidden": "true" }, "━━"), " leads 主辦"),
     h("li", {}, h("span", { class: "legend-line co", "aria-hidden": "true" }, "┅┅"), " co-organises 協辦"),
     h("li", {}, h("span", { class: "legend-line cross", "aria-hidden": "true" }, "╌╌"), " cross-plan link (labelled by type)"),
+    h(
+      "li",
+      { id: "legend-findings" },
+      "Integrity finding 檢核發現:",
+      api.SEVERITIES.map((sev) =>
+        h("span", { class: "legend-sev" }, h("span", { class: `legend-ring ${sev}`, "aria-hidden": "true" }), SEVERITY_LABELS[sev]),
+      ),
+      h("span", { id: "legend-findings-note", class: "cite" }),
+    ),
   );
 }
 
@@ -1036,6 +1113,8 @@ async function main() {
   Object.assign(state, readUrl());
   normalise(state);
   history.replaceState(null, "", urlOf(state));
+  // Canvas markers for integrity findings, loaded beside the first view (which does not wait for them).
+  const findingsLoaded = loadIntegrity();
   try {
     const ov = await api.overview();
     buildFilters(ov.documents);
@@ -1048,6 +1127,7 @@ async function main() {
   // First interactive view: search enabled and the first graph drawn (read by the benchmark).
   performance.mark("explorer-interactive");
   if (!state.node && !state.q) $("search-input").focus();
+  await findingsLoaded;
 }
 
 main().catch((err) => {

@@ -39,6 +39,11 @@ const STYLE = [
       "text-background-padding": 1,
     },
   },
+  // Integrity findings (latest check run): an outline outside the border, so focus and selection
+  // (border styles) still show; line style as well as colour, by worst severity (legend).
+  { selector: "node.finding-info", style: { "outline-width": 3, "outline-offset": 2, "outline-color": "#0369a1", "outline-style": "dotted" } },
+  { selector: "node.finding-warning", style: { "outline-width": 3, "outline-offset": 2, "outline-color": "#ea580c", "outline-style": "dashed" } },
+  { selector: "node.finding-error", style: { "outline-width": 5, "outline-offset": 2, "outline-color": "#b91c1c", "outline-style": "double" } },
   { selector: "node.focus", style: { width: 34, height: 34, "border-width": 3, "border-color": "#1d4ed8", "font-weight": "bold" } },
   { selector: "node:selected", style: { "border-width": 4, "border-color": "#f59e0b", "overlay-opacity": 0 } },
   { selector: "node.on-path", style: { "border-width": 3, "border-color": "#f59e0b" } },
