@@ -37,7 +37,7 @@ evidence: the document, the line span and the quoted source text.
   names are insensitive to full/half width, Traditional/Simplified and spaces.
 - Errors have a one-line `message` and a `code` in `extensions` (`NOT_FOUND`, `BAD_USER_INPUT`,
   `QUERY_TOO_COMPLEX`, `TIMEOUT`, `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`,
-  `STORE_UNAVAILABLE`, `UNAUTHENTICATED`, `FORBIDDEN`, `INTERNAL_SERVER_ERROR`).
+  `STORE_UNAVAILABLE`, `HISTORY_UNAVAILABLE`, `UNAUTHENTICATED`, `FORBIDDEN`, `INTERNAL_SERVER_ERROR`).
 - Limits (environment `POLICYGRAPH_GRAPHQL_*`): depth 12, 2,000 tokens, 30 aliases, page size 100,
   lineage 10 levels down and 3 cross-plan levels, paths of at most 8 hops, 400 store operations
   and 10 s per request. The `reload` mutation exists only when `POLICYGRAPH_ADMIN_TOKEN` is set and
