@@ -34,7 +34,10 @@ def _child(name: str, work: str, scale: int, q: Any) -> None:
         out = run_case(c, Path(work), scale)
     except BaseException as exc:  # recorded, not raised: the table shows it
         out = Outcome(name, "crashed", message=f"{type(exc).__name__}: {exc}"[:300], problems=["the runner raised"])
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux carries the parent's peak across the spawn's exec.
+    status = Path("/proc/self/status").read_text().splitlines()
+    hwm = next((int(s.split()[1]) / 1024 for s in status if s.startswith("VmHWM:")), None)
+    peak_mb = hwm if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     q.put((out, peak_mb))
 
 
