@@ -13,7 +13,7 @@ import pytest
 
 from loaders.agencies import default_book
 from loaders.pipeline import load_corpus
-from tools.gen_corpus import generate_corpus, main, write_corpus
+from tools.gen_corpus import Shape, generate_corpus, main, write_corpus
 from tools.truth_check import compare, format_report
 
 SEED = 20251020
@@ -53,6 +53,24 @@ def test_documents_load_back_to_the_truth(corpus_dir: Path, truth: dict) -> None
         for r in doc["responsibilities"]:
             assert r["strategy"] in by_id
             assert (r["strategy"], r["line"]) in lead_lines, r
+
+
+def test_combined_table_rows_load_back_to_the_truth(tmp_path: Path) -> None:
+    """`--hard`: two strategies, all their measures and both strings on one 表4 line (000:2648)."""
+    write_corpus(generate_corpus(6, SEED + 1, Shape(p_combined_rows=0.5)), tmp_path)
+    combined = [
+        cells
+        for p in tmp_path.glob("syn_*.txt")
+        for s in p.read_text(encoding="utf-8").split("\n")
+        if len(cells := s.split("\t")) >= 5 and re.search(r"\d\. .* \d\. ", re.sub(r"</?p>", "", cells[2]))
+    ]
+    assert len(combined) >= 5
+    assert all(len(re.sub(r"</?p>", "", c[4]).split()) >= 2 for c in combined)  # two strings side by side
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    report = compare(load_corpus(tmp_path), truth)
+    s = report.responsibilities
+    assert (s.precision, s.recall) == (1.0, 1.0), format_report(report)
+    assert report.perfect(), format_report(report)
 
 
 def test_the_documents_carry_the_artefacts_of_the_real_plan(corpus_dir: Path) -> None:

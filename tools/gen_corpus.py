@@ -107,6 +107,9 @@ class Shape:
     p_simplified: float = 0.1  # a table title with simplified characters
     rows_per_page: tuple[int, int] = (8, 16)
     p_repeat_fragment: float = 0.5  # after a page break mid-strategy, repeat its cells and string
+    # Two strategies of one sub-goal on one 表4 line, their measures and strings side by side
+    # (000:2648). Off by default (`--hard` turns it on): it measures the table reader's alignment.
+    p_combined_rows: float = 0.0
     # Cross-references to earlier generated plans (in 壹).
     cross_refs: tuple[int, int] = (0, 2)
 
@@ -649,9 +652,30 @@ class _Renderer:
             first_g = True
             for sg in g.children:
                 first_sg = True
-                for st in sg.children:
+                merged: set[int] = set()
+                for si, st in enumerate(sg.children):
+                    if si in merged:
+                        continue
                     raw = self.agency_string(st)
                     st.raw = raw
+                    nxt = sg.children[si + 1] if si + 1 < len(sg.children) else None
+                    if nxt is not None and self.shape.p_combined_rows and self.chance(self.shape.p_combined_rows):
+                        # 000:2648: `1. S1 2. S2` ⇥ `(1) … (1) …` ⇥ `A／B C／D` on one line
+                        nxt.raw = self.agency_string(nxt)
+                        cells = [
+                            f"{cn_numeral(g.number)}、{self.table_title(g.title)}" if first_g else "",
+                            f"{sg.number}. {self.table_title(sg.title)}" if first_sg else "",
+                            " ".join(f"{x.number}. {self.table_title(x.title)}" for x in (st, nxt)),
+                            " ".join(
+                                f"({m.number}) {self.table_title(m.title)}" for x in (st, nxt) for m in x.children
+                            ),
+                            f"{st.raw} {nxt.raw}",
+                        ]
+                        st.table_line = nxt.table_line = self.row(cells)
+                        first_g = first_sg = False
+                        merged.add(si + 1)
+                        rows_left -= 1
+                        continue
                     for k, me in enumerate(st.children):
                         measure_cell = f"({me.number}) {self.table_title(me.title)}"
                         if rows_left <= 0:
@@ -822,11 +846,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1, help="random seed (same seed, same corpus)")
     ap.add_argument("--out", type=Path, required=True, help="directory to write (created)")
     ap.add_argument("--check", action="store_true", help="load the corpus back and print its accuracy")
+    ap.add_argument("--hard", action="store_true", help="also combine strategies on one 表4 line (000:2648)")
     args = ap.parse_args(argv)
     if args.docs < 1:
         ap.error("--docs must be at least 1")
     t0 = time.perf_counter()
-    corpus = generate_corpus(args.docs, args.seed)
+    shape = Shape(p_combined_rows=0.25) if args.hard else DEFAULT_SHAPE
+    corpus = generate_corpus(args.docs, args.seed, shape)
     summary = write_corpus(corpus, args.out)
     dt = time.perf_counter() - t0
     print(
