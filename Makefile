@@ -38,6 +38,7 @@ test: install-test lint
 	$(BIN)/python -m pytest
 
 bench: install-test
+	$(BIN)/pip install -e '.[test,bench]'
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
