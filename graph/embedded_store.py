@@ -104,9 +104,19 @@ class EmbeddedStore(GraphStore):
     def __init__(self) -> None:
         self._snap: _Snapshot | None = None
         self._write_lock = threading.Lock()
+        self._read_only = False
+
+    def pinned(self) -> EmbeddedStore:
+        # Snapshots are immutable: holding the current one is the whole pin.
+        view = EmbeddedStore()
+        view._snap = self._snap
+        view._read_only = True
+        return view
 
     # --- writes -------------------------------------------------------------------------------
     def replace(self, batch: GraphBatch) -> GenerationInfo:
+        if self._read_only:
+            raise RuntimeError("a pinned view of the graph is read-only")
         with self._write_lock:
             snap = _build(batch)  # raises before the swap: the old snapshot stays served
             self._snap = snap

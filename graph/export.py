@@ -46,6 +46,7 @@ def _node_record(n: Node, parent: str | None, resp: list[Responsibility]) -> dic
 
 
 def export_dict(store: GraphStore) -> dict[str, Any]:
+    store = store.pinned()  # one generation, even if a reload swaps the graph meanwhile
     nodes = store.nodes()
     parents = {e.target: e.source for e in store.edges(types=[EdgeType.CONTAINS])}
     edges = store.edges()

@@ -8,13 +8,17 @@ Layout in the database:
 - `(:GDoc {g, id, pos, meta})`: the documents of the load, `meta` is the DocumentMeta as JSON.
 - `(:GMeta {key, slot, generation, loaded_at, nodes, edges})`: which slot is served for the graph
   named `key` ("main" unless the store is given another name: several graphs can share a database).
+- `(:GRetired {key, slot, until})`: a slot replaced by a newer one, kept until `until` (epoch
+  seconds) for readers still pinned to it.
 
 Atomic reloads: every load writes its nodes under a fresh `g` (the slot) next to the served graph, in
 UNWIND batches, then one transaction checks the new slot is complete and moves the pointer. Every
 read matches the pointer first, in the same query, so a reader sees the old graph or the new one,
-never a mix. The old slot is deleted after a short grace period (readers that read the pointer just
-before the swap finish first); a load that fails leaves the pointer alone and its partial slot is
-deleted then, or at the next load if the database went away.
+never a mix; a pinned view (`pinned()`) reads the pointer once and then reads that slot only, so a
+request of many reads sees one generation throughout. The old slot is retired: deleted in the
+background after a grace period longer than a request may run (readers pinned to it finish first),
+or by the next load once the grace period is over. A load that fails leaves the pointer alone and
+its partial slot is deleted then, or at the next load if the database went away.
 
 Orderings are applied here, in Python, with the same keys as the embedded store: string ordering in
 Cypher differs between servers, and the exports of both stores must be byte-identical.
@@ -22,6 +26,7 @@ Cypher differs between servers, and the exports of both stores must be byte-iden
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -35,7 +40,6 @@ from typing import Any, TypeVar
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
-    ClientError,
     ConfigurationError,
     DatabaseUnavailable,
     Neo4jError,
@@ -93,10 +97,12 @@ SCHEMA: list[str] = [
 # variable-length pattern from its left end (1000x slower the other way round); Neo4j does not care.
 # Every read starts here: the served slot, read in the same query as the data.
 _CUR = "MATCH (m:GMeta {key: $pointer}) WITH m.slot AS s "
+# ... or, in a pinned view, the slot it was pinned to.
+_PIN = "WITH $slot AS s "
 
 Q_GENERATION = (
     "MATCH (m:GMeta {key: $pointer}) RETURN m.generation AS generation, m.loaded_at AS loaded_at, "
-    "m.nodes AS nodes, m.edges AS edges"
+    "m.nodes AS nodes, m.edges AS edges, m.slot AS slot"
 )
 Q_DOCUMENTS = _CUR + "MATCH (d:GDoc {g: s}) RETURN d.pos AS pos, d.meta AS meta"
 Q_GET_NODES = _CUR + "UNWIND $ids AS nid MATCH (n:GNode {g: s, id: nid}) RETURN properties(n) AS n"
@@ -179,15 +185,22 @@ Q_SWAP = (
     "SET m.slot = $slot, m.generation = $generation, m.loaded_at = $loaded_at, m.nodes = $nodes, m.edges = $edges "
     "RETURN old"
 )
-# Slots no graph points at: left by loads that died half-way (of any graph sharing the database).
-Q_STALE_SLOTS = (
-    "OPTIONAL MATCH (m:GMeta) WITH collect(m.slot) AS live "
-    "MATCH (n:GNode) WHERE NOT n.g IN live RETURN DISTINCT n.g AS g "
-    "UNION "
-    "OPTIONAL MATCH (m:GMeta) WITH collect(m.slot) AS live "
-    "MATCH (d:GDoc) WHERE NOT d.g IN live RETURN DISTINCT d.g AS g"
+Q_RETIRE = "CREATE (:GRetired {key: $pointer, slot: $slot, until: $until})"
+Q_FORGET_RETIRED = "MATCH (r:GRetired {slot: $slot}) DELETE r"
+# Slots no graph serves and no reader may still hold: left by loads that died half-way, or retired
+# longer ago than their grace period (of any graph sharing the database).
+_LIVE = (
+    "OPTIONAL MATCH (m:GMeta) WITH collect(m.slot) AS served "
+    "OPTIONAL MATCH (r:GRetired) WHERE r.until > $now WITH served, collect(r.slot) AS retired "
+    "WITH served + retired AS live "
 )
+Q_STALE_SLOTS = (
+    _LIVE + "MATCH (n:GNode) WHERE NOT n.g IN live RETURN DISTINCT n.g AS g "
+    "UNION " + _LIVE + "MATCH (d:GDoc) WHERE NOT d.g IN live RETURN DISTINCT d.g AS g"
+)
+Q_EXPIRED_RETIRED = "MATCH (r:GRetired) WHERE r.until <= $now DELETE r"
 Q_DROP_POINTER = "MATCH (m:GMeta {key: $pointer}) WITH m, m.slot AS old DELETE m RETURN old"
+Q_DROP_RETIRED = "MATCH (r:GRetired {key: $pointer}) WITH r, r.slot AS slot DELETE r RETURN slot"
 Q_DELETE_NODES = "MATCH (n:GNode {g: $slot}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS c"
 Q_DELETE_DOCS = "MATCH (d:GDoc {g: $slot}) WITH d LIMIT $limit DELETE d RETURN count(*) AS c"
 
@@ -303,6 +316,10 @@ def _reason(exc: BaseException) -> str:
 
 # Errors that mean "the database is not there" rather than "this query is wrong".
 _UNAVAILABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, OSError)
+# Server codes that mean the same: the database is missing or stopping, the server failed, a
+# transient error outlived the driver's retries, or a server shutting down refuses the protocol
+# (ArcadeDB answers "BEGIN not expected in state: AUTHENTICATION" while it stops).
+_SERVER_SIDE = ("Neo.ClientError.Database.", "Neo.ClientError.Request.", "Neo.DatabaseError.", "Neo.TransientError.")
 
 
 class Neo4jStore(GraphStore):
@@ -319,7 +336,7 @@ class Neo4jStore(GraphStore):
         delete_batch_size: int = 5000,
         connect_timeout: float = 5.0,
         retry_seconds: float = 15.0,
-        grace_seconds: float = 1.0,
+        grace_seconds: float = 30.0,
         graph: str = "main",
     ) -> None:
         self.uri = uri
@@ -330,19 +347,49 @@ class Neo4jStore(GraphStore):
         self.delete_batch_size = delete_batch_size
         self.connect_timeout = connect_timeout
         self.retry_seconds = retry_seconds
-        # How long readers that picked the old slot just before a swap get to finish.
+        # How long readers pinned to the old slot get to finish after a swap: longer than a
+        # request may run (the GraphQL time limit is 10 s by default).
         self.grace_seconds = grace_seconds
         self._driver: Driver | None = None
         self._dialect: Dialect | None = None
         self._schema_ready = False
         self._conn_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._retiring: list[threading.Timer] = []
+        # A pinned view shares its base store's driver; `_pin` is (slot, generation), read once.
+        self._base: Neo4jStore = self
+        self._pin: tuple[str | None, GenerationInfo | None] | None = None
+        self._pin_lock = threading.Lock()
+
+    def pinned(self) -> Neo4jStore:
+        view = copy.copy(self)
+        view._base = self
+        view._pin = None  # read at the view's first read, so a request that never reads costs nothing
+        view._pin_lock = threading.Lock()
+        view._retiring = []
+        return view
+
+    def _pinned_to(self) -> tuple[str | None, GenerationInfo | None] | None:
+        """(slot, generation) of a pinned view, None for the store itself."""
+        if self._base is self:
+            return None
+        with self._pin_lock:
+            if self._pin is None:
+                rows = self._base._rows(Q_GENERATION, retry=min(2.0, self.retry_seconds))
+                if rows:
+                    r = rows[0]
+                    self._pin = (r["slot"], GenerationInfo(r["generation"], r["loaded_at"], r["nodes"], r["edges"]))
+                else:
+                    self._pin = (None, None)  # nothing loaded: the view stays empty
+            return self._pin
 
     # --- connection ---------------------------------------------------------------------------
     def _where(self) -> str:
         return f"Neo4j at {self.uri}" + (f" (database {self.database!r})" if self.database else "")
 
     def _get_driver(self) -> Driver:
+        if self._base is not self:
+            return self._base._get_driver()
         with self._conn_lock:
             if self._driver is None:
                 try:
@@ -364,8 +411,8 @@ class Neo4jStore(GraphStore):
         The driver itself is kept. It holds no session state across calls, drops pooled connections
         to a server that went away, and opens new ones when it is back; closing it here would break
         other threads' calls in flight."""
-        self._dialect = None
-        self._schema_ready = False
+        self._base._dialect = None
+        self._base._schema_ready = False
 
     def _call(self, fn: Callable[[Driver], T]) -> T:
         """Run `fn` with the driver; connection-level failures become StoreUnavailable (one line)."""
@@ -378,13 +425,15 @@ class Neo4jStore(GraphStore):
         except AuthError as exc:
             self._forget_server()
             raise StoreUnavailable(f"{self._where()} refused the credentials: {_reason(exc)}") from None
-        except ClientError as exc:
-            if exc.code and exc.code.startswith("Neo.ClientError.Database."):
+        except Neo4jError as exc:
+            if (exc.code or "").startswith(_SERVER_SIDE):
                 self._forget_server()
-                raise StoreUnavailable(f"{self._where()}: {_reason(exc)}") from None
+                raise StoreUnavailable(f"{self._where()} failed: {_reason(exc)}") from None
             raise
 
     def _read(self, work: Callable[[ManagedTransaction], T], retry: float | None = None) -> T:
+        self._pinned_to()  # a view reads its pin before its first transaction, not inside it
+
         def run(driver: Driver) -> T:
             with driver.session(
                 database=self.database, max_transaction_retry_time=retry or self.retry_seconds
@@ -402,6 +451,9 @@ class Neo4jStore(GraphStore):
 
     def _rows(self, query: str, retry: float | None = None, **params: Any) -> list[Row]:
         params.setdefault("pointer", self.graph)
+        if query.startswith(_CUR) and (pin := self._pinned_to()) is not None:
+            query = _PIN + query[len(_CUR) :]
+            params["slot"] = pin[0]
 
         def work(tx: ManagedTransaction) -> list[Row]:
             # dict(record), not record.data(): values are plain maps already, and data() walks them again.
@@ -411,6 +463,8 @@ class Neo4jStore(GraphStore):
 
     def dialect(self) -> Dialect:
         """The server's dialect, probed once per connection."""
+        if self._base is not self:
+            return self._base.dialect()
         if self._dialect is None:
 
             def probe(driver: Driver) -> Dialect:
@@ -436,25 +490,49 @@ class Neo4jStore(GraphStore):
         self._schema_ready = True
 
     def close(self) -> None:
+        if self._base is not self:
+            return  # a view owns no connection
+        # Retired slots not yet deleted are deleted by the next load, once their grace is over.
+        self._stop_retiring()
         with self._conn_lock:
             driver, self._driver = self._driver, None
         if driver is not None:
             driver.close()
 
+    def _stop_retiring(self) -> None:
+        timers, self._retiring = self._retiring, []
+        for t in timers:
+            t.cancel()
+        for t in timers:  # one already deleting finishes first
+            t.join(timeout=60)
+
+    def wait_retired(self, timeout: float | None = None) -> None:
+        """Wait until the slots this store retired are deleted (tests and tools)."""
+        for t in list(self._retiring):
+            t.join(timeout)
+
     def drop(self) -> None:
-        """Delete this store's graph (pointer and data) from the database; for tests and tools."""
+        """Delete this store's graph (pointer, data and retired slots) from the database; for tests
+        and tools."""
+        self._check_writable()
+        self._stop_retiring()
         with self._write_lock:
 
-            def work(tx: ManagedTransaction) -> str | None:
+            def work(tx: ManagedTransaction) -> list[str]:
                 rec = tx.run(Q_DROP_POINTER, {"pointer": self.graph}).single()
-                return rec["old"] if rec else None
+                retired = [r["slot"] for r in tx.run(Q_DROP_RETIRED, {"pointer": self.graph})]
+                return ([rec["old"]] if rec and rec["old"] else []) + retired
 
-            old = self._write(work)
-            if old:
-                self._delete_slot(old)
+            for slot in self._write(work):
+                self._delete_slot(slot)
+
+    def _check_writable(self) -> None:
+        if self._base is not self:
+            raise RuntimeError("a pinned view of the graph is read-only")
 
     # --- writes -------------------------------------------------------------------------------
     def replace(self, batch: GraphBatch) -> GenerationInfo:
+        self._check_writable()
         validate(batch)
         with self._write_lock:
             self.ensure_schema()
@@ -475,9 +553,27 @@ class Neo4jStore(GraphStore):
                 self._discard(slot)
                 raise
             if old:
-                time.sleep(self.grace_seconds)
-                self._discard(old)
+                self._retire(old)
             return info
+
+    def _retire(self, slot: str) -> None:
+        """Delete a replaced slot once its grace period is over, in the background: the load
+        returns now, and readers pinned to the slot finish first."""
+        if self.grace_seconds <= 0:
+            self._discard_retired(slot)
+            return
+        timer = threading.Timer(self.grace_seconds, self._discard_retired, args=(slot,))
+        timer.daemon = True
+        self._retiring = [t for t in self._retiring if t.is_alive()] + [timer]
+        timer.start()
+
+    def _discard_retired(self, slot: str) -> None:
+        with self._write_lock:
+            self._discard(slot)
+            try:
+                self._write(lambda tx: tx.run(Q_FORGET_RETIRED, {"slot": slot}).consume())
+            except Exception as exc:  # the next load forgets it once its grace is over
+                log.warning("could not forget retired graph slot %s: %s", slot, _reason(exc))
 
     def _batches(self, rows: list[Row]) -> Iterable[list[Row]]:
         for i in range(0, len(rows), self.batch_size):
@@ -532,7 +628,10 @@ class Neo4jStore(GraphStore):
                     "edges": info.edges,
                 },
             ).single()
-            return rec["old"] if rec else None
+            old: str | None = rec["old"] if rec else None
+            if old:  # in the same transaction: no load may take the old slot for stale meanwhile
+                tx.run(Q_RETIRE, {"pointer": self.graph, "slot": old, "until": time.time() + self.grace_seconds})
+            return old
 
         return self._write(work)
 
@@ -555,12 +654,17 @@ class Neo4jStore(GraphStore):
             log.warning("could not delete unused graph slot %s: %s", slot, _reason(exc))
 
     def _delete_stale(self) -> None:
-        """Remove slots left by loads that died half-way (server killed, process killed)."""
-        for row in self._rows(Q_STALE_SLOTS):
+        """Remove slots left by loads that died half-way (server killed, process killed), and
+        retired slots whose grace period is over."""
+        now = time.time()
+        for row in self._rows(Q_STALE_SLOTS, now=now):
             self._delete_slot(row["g"])
+        self._write(lambda tx: tx.run(Q_EXPIRED_RETIRED, {"now": now}).consume())
 
     # --- reads --------------------------------------------------------------------------------
     def generation(self) -> GenerationInfo | None:
+        if (pin := self._pinned_to()) is not None:
+            return pin[1]
         # Health checks call this: fail fast rather than retrying for long.
         rows = self._rows(Q_GENERATION, retry=min(2.0, self.retry_seconds))
         if not rows:
@@ -703,6 +807,9 @@ class Neo4jStore(GraphStore):
 
     # --- cross-plan lineage and explained paths -----------------------------------------------------
     def _slot_of(self, tx: ManagedTransaction) -> str | None:
+        """The slot a multi-statement read uses: read once in its transaction, or the pinned one."""
+        if (pin := self._pinned_to()) is not None:
+            return pin[0]
         rec = tx.run(Q_SLOT, {"pointer": self.graph}).single()
         return rec["s"] if rec else None
 
@@ -794,10 +901,10 @@ class Neo4jStore(GraphStore):
 
     def stats(self) -> dict[str, dict[str, int]]:
         def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row]]:
-            rec = tx.run(Q_SLOT, {"pointer": self.graph}).single()
-            if rec is None:
+            slot = self._slot_of(tx)
+            if slot is None:
                 return [], []
-            p = {"slot": rec["s"]}
+            p = {"slot": slot}
             return [dict(r) for r in tx.run(Q_STATS_NODES, p)], [dict(r) for r in tx.run(Q_STATS_EDGES, p)]
 
         node_rows, edge_rows = self._read(work)

@@ -288,6 +288,16 @@ class GraphStore(ABC):
         graph stays served and the exception propagates.
         """
 
+    @abstractmethod
+    def pinned(self) -> GraphStore:
+        """A read-only view of one generation: the one served when the view is made (embedded) or
+        at its first read (a database, so a view that is never read costs no round trip). A request
+        that reads several times (a GraphQL query, an export, an integrity run) reads through one
+        view, so a reload that swaps the graph between two of its reads cannot mix two generations
+        in one answer. The view's `generation()` is the pinned one; writing through it is an error.
+        A database store keeps a replaced generation readable for a grace period (longer than a
+        request may run), then deletes it."""
+
     # --- reads --------------------------------------------------------------------------------
     @abstractmethod
     def generation(self) -> GenerationInfo | None:

@@ -57,6 +57,19 @@ def test_kill_during_queries_answers_unavailable_then_recovers(server: BoltServe
     assert res.ok, _explain(res)
 
 
+@pytest.mark.bolt
+def test_clean_stop_during_queries_answers_unavailable_then_recovers(
+    server: BoltServer, corpora: dict[str, Path]
+) -> None:
+    """A server that stops cleanly refuses requests in ways a killed one does not (ArcadeDB:
+    "BEGIN not expected in state: AUTHENTICATION", UnknownError): still STORE_UNAVAILABLE, never an
+    internal error."""
+    truth = json.loads((corpora["small"] / "truth.json").read_text(encoding="utf-8"))
+    ids = [n["id"] for d in truth["documents"] for n in d["nodes"] if n["kind"] == "Measure"][:20]
+    res = kill_during_queries(server, TEST_DATABASE, corpora["small"], ids, clients=4, seconds=8, clean=True)
+    assert res.ok, _explain(res)
+
+
 def test_graphql_fuzz_finds_no_server_error(corpus_store: EmbeddedStore) -> None:
     svc = GraphService(Settings(), store=corpus_store)
     res = fuzz(svc, examples=60, seed=1)

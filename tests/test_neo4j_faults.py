@@ -133,6 +133,7 @@ def test_server_killed_during_a_load_keeps_the_previous_graph(
     after = store.replace(big)
     assert store.generation() == after
     assert totals(store) == (len(big.nodes), len(big.edges))
+    store.wait_retired(30)  # the small graph is retired, then deleted after its grace period
     assert list(_slots_in_database(bolt_server, "big:").values()) == [len(big.nodes)]
     assert _slots_in_database(bolt_server, "small:") == {}
 

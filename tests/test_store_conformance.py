@@ -416,6 +416,40 @@ def test_replace_twice_is_idempotent(fresh: GraphStore) -> None:
     assert fresh.node("a:m1") is None  # nothing of the previous graph is left visible
 
 
+def test_pinned_view_keeps_its_generation_through_a_reload(fresh: GraphStore) -> None:
+    """What one GraphQL request reads: a reload between two of its reads must not mix graphs."""
+    if isinstance(fresh, Neo4jStore):
+        fresh.grace_seconds = 30.0  # the replaced slot stays readable while this test reads it
+    first = fresh.replace(LINEAGE)
+    view = fresh.pinned()
+    assert view.generation() == first
+    assert ids(view.nodes(kinds=[K.PLAN])) == ["a:plan", "b:plan"]
+    second = fresh.replace(SMALL)
+    # The view still answers every read from the first graph ...
+    assert view.generation() == first
+    assert view.get_nodes(["a:m1", "b:m1"]) == [BY_ID["a:m1"], BY_ID["b:m1"]]
+    assert len(view.nodes()) == len(NODES) and len(view.edges()) == len(EDGES)
+    assert view.documents() == LINEAGE.documents
+    assert sum(view.stats()["by_kind"].values()) == len(NODES)
+    assert [r.node.id for r in view.ancestors("a:ac2/i1")][-1] == "a:plan"
+    assert [(r.agency.id, r.explicit) for r in view.responsible_for("a:m1")] == [("ag:moda", False), ("ag:nstc", False)]
+    lin = view.cross_lineage("b:m1")
+    assert lin is not None and {h.end for h in lin.cross} >= {"a:m1", "a:ac1"}
+    assert view.explain_paths("b:m1", "a:m1").paths
+    # ... while the store and new views answer from the second.
+    assert fresh.generation() == second and fresh.node("a:m1") is None
+    assert fresh.pinned().node("a:m1") is None
+    with pytest.raises(RuntimeError, match="read-only"):
+        view.replace(LINEAGE)
+
+
+def test_pinned_view_of_an_empty_store_is_empty(fresh: GraphStore) -> None:
+    view = fresh.pinned()
+    assert view.generation() is None
+    assert view.nodes() == [] and view.edges() == [] and view.documents() == []
+    assert view.stats() == {"by_kind": {}, "by_document": {}, "by_edge_type": {}}
+
+
 @pytest.mark.parametrize(
     "broken, message",
     [

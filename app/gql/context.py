@@ -69,7 +69,9 @@ class Ctx(BaseContext):
     def __init__(self, svc: GraphService, limits: Limits, cache: GenerationCache) -> None:
         super().__init__()
         self.svc = svc
-        self.store: GraphStore = svc.store
+        # Every read of one request sees one generation: a reload that swaps the graph between two
+        # resolvers' reads cannot mix two graphs in one answer.
+        self.store: GraphStore = svc.store.pinned()
         self.limits = limits
         self.cache = cache
         self.started = time.monotonic()
@@ -78,7 +80,7 @@ class Ctx(BaseContext):
         self.store_calls = 0
         # An in-memory store answers in microseconds: calling it on the event loop is cheaper than a
         # hop to a worker thread. Anything else (a database) is called from a worker thread.
-        self.inline = type(svc.store) is EmbeddedStore
+        self.inline = isinstance(svc.store, EmbeddedStore)
         self._memo: dict[str, asyncio.Future[Any]] = {}
         from app.gql.loaders import Loaders
 
@@ -134,6 +136,15 @@ class Ctx(BaseContext):
     async def generation(self) -> str:
         info = await self.memo("generation", self.store.generation)
         return info.generation if info is not None else ""
+
+    async def served_generation(self) -> str | None:
+        """The generation this request's reads saw (its pinned view's), outside the request's
+        budget; None if it cannot be read."""
+        try:
+            info = self.store.generation() if self.inline else await anyio.to_thread.run_sync(self.store.generation)
+        except Exception:  # the database went away after the answer: the answer stands without it
+            return None
+        return info.generation if info is not None else None
 
     async def cached(self, name: str, build: Callable[[], R]) -> R:
         """A value derived from the whole graph, built once per generation (shared by requests)."""

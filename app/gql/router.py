@@ -4,7 +4,7 @@ per-request timeout."""
 from __future__ import annotations
 
 import asyncio
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from graphql import GraphQLError, OperationType, parse
@@ -16,8 +16,10 @@ from strawberry.types import ExecutionResult
 from app.gql.context import Ctx, GenerationCache
 from app.gql.errors import with_code
 from app.gql.limits import Limits
+from app.gql.query import WARM_UP
 from app.gql.schema import make_schema
-from app.service import GraphService
+from app.service import GraphService, LoadReport
+from graph.model import GraphBatch
 
 
 @lru_cache(maxsize=256)
@@ -34,12 +36,23 @@ class PolicyGraphRouter(GraphQLRouter[Ctx, None]):
         self.svc = svc
         self.limits = limits
         self.cache = GenerationCache()
+        svc.post_load.append(self.warm_up)
         schema = make_schema(limits, mutations=bool(svc.settings.admin_token))
 
         async def context_getter() -> Ctx:
             return Ctx(svc, limits, self.cache)
 
         super().__init__(schema, context_getter=context_getter, graphql_ide="graphiql")
+
+    def warm_up(self, report: LoadReport, batch: GraphBatch) -> None:
+        """Post-load hook: build the per-generation values of the graph just loaded (the search index,
+        the agency list) now, not in the first request that needs them. The cache keeps them only if
+        that graph is still the one served when they are done."""
+        if report.generation is None:
+            return
+        store = self.svc.store
+        for name, build in WARM_UP.items():
+            self.cache.get(store, report.generation, name, partial(build, store))
 
     async def execute_single(
         self,
@@ -51,16 +64,22 @@ class PolicyGraphRouter(GraphQLRouter[Ctx, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         query = request_data.query or ""
-        timeout = self.limits.reload_timeout_seconds if _is_mutation(query) else self.limits.timeout_seconds
+        mutation = _is_mutation(query)
+        timeout = self.limits.reload_timeout_seconds if mutation else self.limits.timeout_seconds
         context.set_timeout(timeout)
         try:
-            return await asyncio.wait_for(
+            result = await asyncio.wait_for(
                 super().execute_single(request, request_adapter, sub_response, context, root_value, request_data),
                 timeout,
             )
         except TimeoutError:
             error = GraphQLError(context.timeout_message(), extensions={"code": "TIMEOUT"})
             return ExecutionResult(data=None, errors=[error])
+        # Say which graph generation answered (every read of the request saw that one), so a client
+        # can tell answers from before and after a reload apart. A mutation's answer says its own.
+        if result.data is not None and not mutation and (gen := await context.served_generation()):
+            result.extensions = {**(result.extensions or {}), "generation": gen}
+        return result
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         # Every error leaves with a code, including those raised before the operation ran.

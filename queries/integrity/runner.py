@@ -108,8 +108,9 @@ def check_store(
     batch: GraphBatch | None = None,
     refs: References | None = None,
 ) -> IntegrityReport:
-    """Check the graph a store serves (warnings: those of the load that produced it, if known)."""
-    ctx = CheckContext(store, batch=batch, warnings=warnings, corpus_dir=corpus_dir, refs=refs or References())
+    """Check the graph a store serves (warnings: those of the load that produced it, if known).
+    The checks read one generation, even if a reload swaps the graph meanwhile."""
+    ctx = CheckContext(store.pinned(), batch=batch, warnings=warnings, corpus_dir=corpus_dir, refs=refs or References())
     return run_checks(ctx, only)
 
 
