@@ -7,7 +7,7 @@ BIN = $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-test system-deps lint test bench clean
+.PHONY: run install install-test system-deps lint test bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install-test lint
 bench: install-test
 	$(BIN)/pip install -e '.[test,bench]'
 	$(BIN)/python benchmarks/run_all.py
+
+# The README's screenshots (docs/screenshots/): the browser tests write them there only when asked;
+# an ordinary test run writes them to tests/.artifacts/screenshots/ (ignored by git).
+screenshots: install-test
+	POLICYGRAPH_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser tests/test_explorer_browser.py tests/test_explorer_integrity.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -115,3 +115,16 @@ def test_every_query_of_the_page_is_valid_against_the_served_schema() -> None:
     for name, doc in queries.items():
         errors = validate(schema._schema, parse(doc))
         assert not errors, f"{name}: {[e.message for e in errors]}"
+
+
+def test_browser_tests_leave_the_committed_screenshots_alone() -> None:
+    """A test run writes its screenshots where git does not look; `make screenshots` updates docs/."""
+    from tests.test_explorer_browser import ROOT, screenshot_dir
+
+    default = screenshot_dir({})
+    assert default == ROOT / "tests" / ".artifacts" / "screenshots"
+    assert screenshot_dir({"POLICYGRAPH_UPDATE_SCREENSHOTS": "0"}) == default
+    assert screenshot_dir({"POLICYGRAPH_UPDATE_SCREENSHOTS": "1"}) == ROOT / "docs" / "screenshots"
+    assert "tests/.artifacts/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "POLICYGRAPH_UPDATE_SCREENSHOTS=1" in make.split("\nscreenshots:", 1)[1].split("\n\n", 1)[0]

@@ -5,7 +5,9 @@ The app runs under uvicorn on a free loopback port, with the bundled corpus (or,
   000:827-828  （四）策略四、優化資安防護能力，建構可信賴的數位生態系，並導入 AI 技術優化安防輔助
   000:830      1. 建構數位政府資安治理環境，公私協力情資分享，深化網路防禦縱深及應變韌性
   000:2660     表4: strategy 4 -> 數發部／經濟部、內政部、國科會 (lead 數發部; co 經濟部, 內政部, 國科會)
-Screenshots of the main views are written to docs/screenshots/ (the README shows them).
+Screenshots of the main views are written to tests/.artifacts/screenshots/ (ignored by git), or,
+with POLICYGRAPH_UPDATE_SCREENSHOTS=1 (`make screenshots`), to docs/screenshots/, which the README
+shows: an ordinary test run leaves the committed images alone.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,17 @@ from loaders.pipeline import ProgressFn, build_batch, read_corpus_sources
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def screenshot_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """docs/screenshots/ with POLICYGRAPH_UPDATE_SCREENSHOTS=1 (`make screenshots`), else a folder
+    git ignores: the committed images change only on request (PNG bytes differ from run to run)."""
+    if environ.get("POLICYGRAPH_UPDATE_SCREENSHOTS", "") not in ("", "0"):
+        return ROOT / "docs" / "screenshots"
+    return ROOT / "tests" / ".artifacts" / "screenshots"
+
+
+SCREENSHOTS = screenshot_dir()
 CHROMIUM = Path(os.environ.get("POLICYGRAPH_CHROMIUM", "/usr/bin/chromium"))
 LAUNCH_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking"]
 DESKTOP = {"width": 1280, "height": 800}
@@ -161,9 +173,9 @@ class Page:
         self.settle()
         self.page.wait_for_selector("#results button.result, #results p.note")
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, full_page: bool = False) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / name))
+        self.page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
 
     def no_horizontal_scroll(self) -> bool:
         return bool(self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
@@ -415,7 +427,7 @@ def test_readable_at_desktop_and_phone_width(browser: Any, base_url: str) -> Non
             assert p.page.is_visible("#search-input") and p.page.is_visible("#panel h2")
             assert p.page.locator("#cy").bounding_box()["height"] >= 250
             if name == "phone":
-                p.page.screenshot(path=str(SCREENSHOTS / "07-phone.png"), full_page=True)
+                p.shot("07-phone.png", full_page=True)
             assert not p.errors
         finally:
             p.close()
