@@ -9,22 +9,25 @@ the original text. The longest name wins where names overlap, and the names of `
 
 Typing: the mention's clause and sentence are cut from its line (joined with the lines a page
 break cut it from); the cue rules are tried in order on the text before or after the mention.
+
+The documents of the corpus manifest are plans too (`with_documents`): each one's title, short
+name and aliases name it, merged with the gazetteer entry that describes the same document.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from graph.model import EdgeType
+from graph.model import DocumentMeta, EdgeType
 from loaders.corpus import DATA_DIR
 from loaders.fold import MARKUP, fold, fold_char, fold_name
 from loaders.text import HTML_TAG
@@ -142,7 +145,7 @@ class Gazetteer(BaseModel):
     def entry(self, plan_id: str) -> PlanEntry:
         return self._by_id[plan_id]
 
-    @property
+    @cached_property
     def _by_id(self) -> dict[str, PlanEntry]:
         return {p.id: p for p in self.plans}
 
@@ -217,6 +220,121 @@ def _cue_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(folded, re.IGNORECASE)
 
 
+# --- the manifest's documents as plans ----------------------------------------------------------
+# A manifest name shorter than this (folded) would match ordinary words ("AI"): not used.
+MIN_MANIFEST_NAME = 3
+
+
+@dataclass(frozen=True)
+class UnusedName:
+    """A name a manifest entry gives its document that the linker does not take, and why."""
+
+    document: str
+    name: str
+    reason: str
+
+
+def with_documents(g: Gazetteer, docs: Sequence[DocumentMeta]) -> tuple[Gazetteer, list[UnusedName]]:
+    """The gazetteer with every manifest document as a plan: its title, short name and aliases
+    become names of the gazetteer entry that describes it (`document:` its id; else an entry
+    without a document whose id is the document's id or whose names hold its title or short name,
+    which thereby becomes in-corpus), or of a new entry (id = the document id) when none does.
+
+    The gazetteer keeps its own names: a manifest name that is another plan's name or a
+    `not_plans` name (a slogan, a body) stays theirs, a name two documents give themselves is
+    neither's, and a name shorter than MIN_MANIFEST_NAME is not used; each such name is returned
+    with the reason. Traps (`not_when`), local aliases and skip regions stay as they are."""
+    owner: dict[str, str] = {}
+    for p in g.plans:
+        for name in p.names:
+            owner.setdefault(fold_name(name), p.id)
+    for other in g.not_plans:
+        for name in other.names:
+            owner.setdefault(fold_name(name), f"not_plans:{other.name}")
+    loaded = {d.id for d in docs}
+    # The entry of each document: by `document`, else adopted by id or full name.
+    entry_of: dict[str, PlanEntry] = {}
+    for p in g.plans:
+        if p.document in loaded:
+            entry_of.setdefault(p.document, p)
+    unused: list[UnusedName] = []
+    # An entry without a document describes a manifest document whose id is its id, or whose
+    # title or short name is one of its names.
+    undocumented = {p.id for p in g.plans if p.document is None}
+    claimed: dict[str, list[str]] = {}  # entry id -> documents it describes
+    for d in docs:
+        if d.id in entry_of:
+            continue
+        full = {owner.get(fold_name(d.title)), owner.get(fold_name(d.short_name))}
+        for pid in sorted(({d.id} | {f for f in full if f is not None}) & undocumented):
+            claimed.setdefault(pid, []).append(d.id)
+    for pid, ds in claimed.items():
+        if len(ds) == 1 and ds[0] not in entry_of:
+            entry_of[ds[0]] = g.entry(pid)
+        else:
+            for d_id in ds:
+                unused.append(UnusedName(d_id, g.entry(pid).name, f"gazetteer plan {pid} matches {len(ds)} documents"))
+    taken_ids = {p.id for p in g.plans}
+    # Names each document gives itself that the gazetteer leaves free.
+    wanted: dict[str, list[tuple[str, str]]] = {}  # folded name -> [(document, name as written)]
+    for d in docs:
+        own = entry_of.get(d.id)
+        seen: set[str] = set()
+        for name in [d.title, d.short_name, *d.aliases]:
+            key = fold_name(name)
+            if key in seen:
+                continue
+            seen.add(key)
+            holder = owner.get(key)
+            if own is not None and holder == own.id:
+                continue
+            if holder is not None:
+                unused.append(UnusedName(d.id, name, f"the plan gazetteer gives this name to {holder}"))
+            elif len(key) < MIN_MANIFEST_NAME:
+                unused.append(UnusedName(d.id, name, f"shorter than {MIN_MANIFEST_NAME} characters"))
+            else:
+                wanted.setdefault(key, []).append((d.id, name))
+    extra: dict[str, list[str]] = {}
+    for holders in wanted.values():
+        if len(holders) == 1:
+            extra.setdefault(holders[0][0], []).append(holders[0][1])
+            continue
+        both = ", ".join(sorted(h[0] for h in holders))
+        unused += [UnusedName(d_id, name, f"documents {both} all give themselves this name") for d_id, name in holders]
+    replaced: dict[str, PlanEntry] = {}
+    added: list[PlanEntry] = []
+    for d in docs:
+        names = extra.get(d.id, [])
+        own = entry_of.get(d.id)
+        if own is not None:
+            if names or own.document != d.id:
+                replaced[own.id] = own.model_copy(update={"document": d.id, "aliases": [*own.aliases, *names]})
+        elif names:
+            pid = d.id if d.id not in taken_ids else f"{d.id}~manifest"
+            taken_ids.add(pid)
+            # Built, not validated: the id is a manifest id (any spelling), the names were checked above.
+            added.append(
+                PlanEntry.model_construct(
+                    id=pid,
+                    name=names[0],
+                    document=d.id,
+                    aliases=names[1:],
+                    local_aliases=[],
+                    kind=d.kind,
+                    period=(d.period_start, d.period_end) if d.period_start and d.period_end else None,
+                    not_when=[],
+                    part_of=None,
+                    note=None,
+                )
+            )
+    merged = Gazetteer.model_construct(
+        plans=[replaced.get(p.id, p) for p in g.plans] + added,
+        not_plans=g.not_plans,
+        skip_regions=g.skip_regions,
+    )
+    return merged, sorted(unused, key=lambda u: (u.document, u.name))
+
+
 # --- finding names ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PlanMention:
@@ -251,11 +369,39 @@ class _Matcher:
 
 
 _MATCHERS: dict[tuple[int, str | None], tuple[Gazetteer, _Matcher]] = {}
+# Matchers kept (a reload with another manifest makes another gazetteer).
+MAX_MATCHERS = 32
+
+
+def _trie_pattern(keys: Iterable[str]) -> str:
+    """One regex for many literal names, as a trie (`ab(?:c|d(?:e)?)` for ab, abc, abd, abde): at each
+    position it follows only the names that start with the text there, so thousands of names
+    (a manifest of 1,000 plans) cost little more than ten; the longest name wins, as with an
+    alternation sorted longest first (the next character picks at most one branch, and a name that
+    ends at a node is tried only after the longer names through it)."""
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for c in key:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return emit(trie)
 
 
 def _matcher(g: Gazetteer, document: str | None) -> _Matcher:
-    """One regex per (gazetteer, document): all names, longest first (alternation tries them in
-    order, so the longest name that matches at a position wins)."""
+    """One regex per gazetteer (and per document with local aliases) over all its names."""
+    if not any(la.document == document for p in g.plans for la in p.local_aliases):
+        document = None  # the same names as every other document
     cached = _MATCHERS.get((id(g), document))
     if cached is not None and cached[0] is g:
         return cached[1]
@@ -274,9 +420,9 @@ def _matcher(g: Gazetteer, document: str | None) -> _Matcher:
     for other in g.not_plans:
         for name in other.names:
             add(name, _Name(None, other.reason, None, False, False))
-    ordered = sorted(names, key=lambda k: (-len(k), k))
-    regex = re.compile("|".join(re.escape(k) for k in ordered))
-    m = _Matcher(regex, names)
+    m = _Matcher(re.compile(_trie_pattern(names)), names)
+    while len(_MATCHERS) >= MAX_MATCHERS:
+        del _MATCHERS[next(iter(_MATCHERS))]
     _MATCHERS[(id(g), document)] = (g, m)
     return m
 

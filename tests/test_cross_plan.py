@@ -11,7 +11,7 @@ from functools import cache
 
 import pytest
 
-from graph.model import Edge, EdgeType, GraphBatch, Node, NodeKind
+from graph.model import DocumentMeta, Edge, EdgeType, GraphBatch, Node, NodeKind
 from graph.store import EXPLICIT_LINK_TYPES, GraphStore
 from loaders.corpus import DEFAULT_CORPUS
 from loaders.pipeline import read_corpus_sources
@@ -22,6 +22,7 @@ from loaders.plan_mentions import (
     line_starts,
     load_gazetteer,
     paragraph_lines,
+    with_documents,
 )
 from loaders.source import SourceText
 
@@ -268,6 +269,62 @@ def test_names_match_across_width_script_and_line_breaks() -> None:
         assert [m.plan for m in find_plan_mentions(text, g) if m.accepted] == [plan], text
     assert find_plan_mentions("15+2產業創新政策", g) == []  # 5+2 inside another number
     assert find_plan_mentions("智慧城鄉透過 IoT 建構智慧生活圈", g) == []  # 002:1205, the common noun
+
+
+def _meta(doc_id: str, title: str, short_name: str, aliases: list[str]) -> DocumentMeta:
+    return DocumentMeta(
+        id=doc_id,
+        file=f"{doc_id}.txt",
+        title=title,
+        short_name=short_name,
+        aliases=aliases,
+        kind="plan",
+        issuer="行政院",
+        published="2026-01",
+        profile="st_plan",
+    )
+
+
+def test_manifest_documents_are_plans_merged_with_the_gazetteer() -> None:
+    g = load_gazetteer()
+    docs = [
+        # A bundled document: its manifest names join its gazetteer entry (document: smart-nation-2).
+        _meta(SN2, "智慧國家2.0 推動規劃報告", "智慧國家2.0", ["智慧國家 2.0", "數位新社會藍圖"]),
+        # Added by manifest entry alone; one alias is the gazetteer's, one a slogan, one a word.
+        _meta(
+            "ocean", "海洋韌性推動方案（民國 115 年至 118 年）", "海洋韌性方案", ["DIGI+", "創新經濟，智慧國家", "AI"]
+        ),
+        # The gazetteer's external predecessor, now loaded: its title names it, so one plan.
+        _meta("st-110", "國家科學技術發展計畫（民國 110 年至 113 年）", "國家科學技術發展計畫", []),
+        # Two documents both calling themselves 藍色經濟方案: neither gets the name.
+        _meta("blue-a", "藍色經濟方案（甲）", "藍色經濟方案", []),
+        _meta("blue-b", "藍色經濟方案（乙）", "藍色經濟方案", []),
+    ]
+    merged, unused = with_documents(g, docs)
+    assert len(load_gazetteer().plans) == len(g.plans)  # the gazetteer given is not changed
+
+    def plans(text: str, document: str | None = None) -> list[str | None]:
+        return [m.plan for m in find_plan_mentions(text, merged, document) if m.accepted]
+
+    assert plans("融合「數位新社會藍圖」與「智慧國家2.0 推動規劃報告」") == [SN2, SN2]
+    assert merged.entry(SN2).not_when  # the Singapore trap stays with the merged entry
+    assert plans("新加坡「智慧國家 2.0」") == []
+    assert plans("配合「海洋韌性方案」及「海洋韌性推動方案（民國 115 年至 118 年）」") == ["ocean", "ocean"]
+    assert merged.entry("ocean").document == "ocean"
+    assert plans("DIGI+方案與AI") == ["digi-plus"]  # DIGI+ stays the gazetteer's; AI is no plan
+    st110 = merged.entry("st-plan-110")
+    assert st110.document == "st-110" and plans("「國家科學技術發展計畫（民國 110 年至 113 年）」") == ["st-plan-110"]
+    assert plans("國家科學技術發展計畫") == [ST]  # the bare title stays 114's (000 names itself)
+    assert plans("藍色經濟方案（甲）與藍色經濟方案") == ["blue-a"]
+    assert {(u.document, u.name) for u in unused} == {
+        ("ocean", "DIGI+"),
+        ("ocean", "創新經濟，智慧國家"),
+        ("ocean", "AI"),
+        ("st-110", "國家科學技術發展計畫"),
+        ("blue-a", "藍色經濟方案"),
+        ("blue-b", "藍色經濟方案"),
+    }
+    assert "DIGI+" not in merged.entry("ocean").names
 
 
 def _type(text: str, plan: str) -> tuple[EdgeType, str]:

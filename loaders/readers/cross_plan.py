@@ -1,6 +1,12 @@
 """Explicit cross-plan links (linker `cross_plan`): every mention of a gazetteer plan in every
 document becomes a typed edge between the item that mentions it and the plan it names.
 
+- The plans are those of the plan gazetteer (data/plans.yaml) and every document of the manifest:
+  its title, short name and aliases name its plan (loaders.plan_mentions.with_documents), so a
+  plan added by manifest entry alone is cited like the bundled ones. A manifest name the
+  gazetteer gives to another plan or to a slogan, or that two documents share, is not used
+  (warning `unused-plan-name`).
+
 - The mentioning item is the deepest hierarchy node that owns the mention's line: its own lines,
   its description (`text_lines`) or its table rows (`table_rows`; a row shared by several items
   goes to their lowest common ancestor); else the nearest item before the line inside the
@@ -10,7 +16,9 @@ document becomes a typed edge between the item that mentions it and the plan it 
 - The type and direction come from the wording (data/plan_cues.yaml via loaders.plan_mentions):
   CONTINUES, SUCCEEDS (a successor named by its predecessor points from the successor), REPORTS_ON,
   CITES, else MENTIONS.
-- A document never links to its own plan. Plans no bundled document describes become Plan nodes
+- A document never links to its own plan (its title printed in its own text is no citation).
+  A mention of a loaded document's plan links to that document's plan node (its Document node
+  when it has no plan: a periodical). Plans no loaded document describes become Plan nodes
   `plan/<gazetteer id>` marked external, quoting their first mention in the corpus.
 - One edge per (source, target, type): its provenance is the first mention (with the cue's line
   when the cue sits on another line), `attrs.lines` lists every mention line. A MENTIONS edge is
@@ -39,6 +47,7 @@ from loaders.plan_mentions import (
     CueBook,
     Gazetteer,
     Typing,
+    UnusedName,
     classify,
     default_cues,
     default_gazetteer,
@@ -47,6 +56,7 @@ from loaders.plan_mentions import (
     line_of,
     line_starts,
     paragraph_lines,
+    with_documents,
 )
 
 EXPLICIT_TYPES = frozenset(
@@ -58,6 +68,28 @@ EXTERNAL_ORDER = 1_000_000
 
 def external_plan_id(gazetteer_id: str) -> str:
     return f"plan/{gazetteer_id}"
+
+
+# The last few merged gazetteers: both linkers of a load (and a reload of the same manifest) share one.
+_GazKey = tuple[int, tuple[tuple[str, str, str, tuple[str, ...]], ...]]
+_CORPUS_GAZETTEERS: dict[_GazKey, tuple[Gazetteer, Gazetteer, list[UnusedName]]] = {}
+
+
+def corpus_gazetteer(
+    inputs: Mapping[str, DocInput], gazetteer: Gazetteer | None = None
+) -> tuple[Gazetteer, list[UnusedName]]:
+    """The gazetteer (the bundled one by default) with the loaded documents as plans."""
+    g = gazetteer or default_gazetteer()
+    metas = [d.meta for d in inputs.values()]
+    key = (id(g), tuple((m.id, m.title, m.short_name, tuple(m.aliases)) for m in metas))
+    hit = _CORPUS_GAZETTEERS.get(key)
+    if hit is not None and hit[0] is g:
+        return hit[1], hit[2]
+    merged, unused = with_documents(g, metas)
+    while len(_CORPUS_GAZETTEERS) >= 4:
+        del _CORPUS_GAZETTEERS[next(iter(_CORPUS_GAZETTEERS))]
+    _CORPUS_GAZETTEERS[key] = (g, merged, unused)
+    return merged, unused
 
 
 # --- which item a line belongs to ----------------------------------------------------------------
@@ -189,6 +221,8 @@ class CrossPlanLinks:
     links: list[Link] = field(default_factory=list)
     # Mentions dropped, with why: (document, line, surface, reason).
     dropped: list[tuple[str, int, str, str]] = field(default_factory=list)
+    # Manifest names not used as plan names, with why.
+    unused_names: list[UnusedName] = field(default_factory=list)
 
 
 def _plan_roots(results: Mapping[str, DocResult]) -> dict[str, str]:
@@ -220,17 +254,18 @@ def build_cross_plan_links(
     gazetteer: Gazetteer | None = None,
     cues: CueBook | None = None,
 ) -> CrossPlanLinks:
-    """Pure stage: documents (as read) in, cross-plan nodes and edges out."""
-    g = gazetteer or default_gazetteer()
+    """Pure stage: documents (as read) in, cross-plan nodes and edges out. The plans are the
+    gazetteer's (the bundled one by default) and the documents' own (see `corpus_gazetteer`)."""
+    g, unused = corpus_gazetteer(inputs, gazetteer)
     book = cues or default_cues()
-    out = CrossPlanLinks()
+    out = CrossPlanLinks(unused_names=unused)
+    # The node a mention of each loaded document's plan links to: its plan, else its Document node.
     doc_plan: dict[str, str] = {}
     indexes: dict[str, DocIndex] = {}
     for doc_id, doc in inputs.items():
         if doc_id in results:
             indexes[doc_id] = index_document(doc, results[doc_id])
-            if indexes[doc_id].fallback != doc_id:
-                doc_plan[doc_id] = indexes[doc_id].fallback
+            doc_plan[doc_id] = indexes[doc_id].fallback
     roots = _plan_roots(results)
     # Links readers made already (source item, target plan root): not repeated here.
     made = {
@@ -367,7 +402,10 @@ def _merge(links: list[Link]) -> list[Edge]:
 @linkers.register("cross_plan")
 def link_cross_plan(ctx: LoadContext) -> DocResult:
     links = build_cross_plan_links(ctx.inputs, ctx.results)
-    return DocResult(nodes=links.nodes, edges=links.edges)
+    result = DocResult(nodes=links.nodes, edges=links.edges)
+    for u in links.unused_names:
+        result.warn(u.document, 1, "unused-plan-name", f"manifest name {u.name!r} is not used: {u.reason}")
+    return result
 
 
 # --- inferred alignments --------------------------------------------------------------------------
@@ -395,8 +433,9 @@ def alignment_units(
     kinds: frozenset[NodeKind] = ALIGN_KINDS,
 ) -> tuple[list[Unit], dict[str, Node]]:
     """The units of every document that describes a plan, with their agencies (own, else the
-    nearest assigned ancestor's) and the gazetteer plans their text names."""
-    g = gazetteer or default_gazetteer()
+    nearest assigned ancestor's) and the plans their text names (the gazetteer's and the
+    documents', as for explicit links)."""
+    g, _ = corpus_gazetteer(inputs, gazetteer)
     units: list[Unit] = []
     nodes: dict[str, Node] = {}
     for doc_id, doc in inputs.items():
