@@ -24,8 +24,14 @@ COPY queries queries
 COPY data data
 COPY --from=frontend /src/app/static/vendor app/static/vendor
 # Editable install: the code finds data/ (corpus, profiles, agencies) next to the packages.
+# /app stays root-owned (the app cannot change its own code); the history of integrity runs and the
+# load warnings of each generation go to a directory the app owns, mounted as a volume by
+# docker-compose.yml, so `load` and `serve` (separate processes) share them and they survive restarts.
 RUN pip install -e . \
-    && useradd --system --uid 10001 --home-dir /app policygraph
+    && useradd --system --uid 10001 --home-dir /app policygraph \
+    && mkdir -p /var/lib/policygraph \
+    && chown policygraph /var/lib/policygraph
+ENV POLICYGRAPH_HISTORY_DB=/var/lib/policygraph/history.sqlite
 USER policygraph
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=5 \

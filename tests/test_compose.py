@@ -101,3 +101,69 @@ def test_dockerfile_copies_what_exists_and_runs_load_then_serve() -> None:
                 assert (ROOT / src).exists(), f"Dockerfile copies {src}, which does not exist"
     assert re.search(r'CMD \["sh", "-c", "policygraph load && exec policygraph serve --host 0\.0\.0\.0"\]', text)
     assert "pip install -e ." in text  # the code finds data/ next to its packages
+
+
+def _instructions() -> list[tuple[str, str]]:
+    """The Dockerfile's instructions of the final stage as (INSTRUCTION, arguments), continuation
+    lines joined and comments dropped."""
+    joined: list[str] = []
+    buf = ""
+    for raw in DOCKERFILE.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        buf = f"{buf} {line[:-1].strip()}" if line.endswith("\\") else f"{buf} {line}"
+        if not line.endswith("\\"):
+            joined.append(buf.strip())
+            buf = ""
+    out = [(ins.split(None, 1)[0].upper(), ins.split(None, 1)[1] if " " in ins else "") for ins in joined]
+    last_from = max(i for i, (op, _) in enumerate(out) if op == "FROM")
+    return out[last_from:]
+
+
+def _image_env() -> dict[str, str]:
+    env: dict[str, str] = {}
+    for op, args in _instructions():
+        if op == "ENV":
+            for m in re.finditer(r"(\w+)=(\S+)", args):
+                env[m.group(1)] = m.group(2)
+    return env
+
+
+def test_image_keeps_the_check_history_in_a_directory_the_app_owns() -> None:
+    # The app runs as an unprivileged user and /app (WORKDIR) is root-owned, so the default
+    # .policygraph/history.sqlite in the working directory cannot be created: the image must name
+    # a history file in a directory made for it and owned by the app's user.
+    instructions = _instructions()
+    history = _image_env().get("POLICYGRAPH_HISTORY_DB")
+    assert history is not None, "the image sets no POLICYGRAPH_HISTORY_DB"
+    directory = str(Path(history).parent)
+    workdir = next(args for op, args in instructions if op == "WORKDIR")
+    assert not (directory + "/").startswith(workdir.rstrip("/") + "/"), (directory, workdir)
+    users = [i for i, (op, _) in enumerate(instructions) if op == "USER"]
+    assert users, "the image runs as root"
+    user = instructions[users[-1]][1].strip()
+    useradd = next(args for _, args in instructions if "useradd" in args)
+    uid = re.search(r"--uid (\d+)", useradd)
+    owners = {user, *([uid.group(1)] if uid else [])}
+    before_user = " && ".join(args for op, args in instructions[: users[-1]] if op == "RUN")
+    assert re.search(rf"mkdir -p (\S+ )*{re.escape(directory)}(\s|$)", before_user), f"{directory} is not created"
+    chown = re.search(rf"chown (-R )?(\S+) (\S+ )*{re.escape(directory)}(\s|$)", before_user)
+    assert chown is not None, f"{directory} is not chowned to the app's user"
+    assert chown.group(2).split(":")[0] in owners, (chown.group(2), owners)
+
+
+def test_compose_keeps_the_check_history_on_a_named_volume() -> None:
+    # `load` and `serve` are separate processes in the app container (and the container is
+    # replaced on every `up --build`): the history, with each load's warnings, must outlive both.
+    data = _load()
+    app = data["services"]["app"]
+    history = app["environment"].get("POLICYGRAPH_HISTORY_DB") or _image_env().get("POLICYGRAPH_HISTORY_DB")
+    assert history is not None
+    # The image and compose agree on where the history is (compose may set it explicitly).
+    assert history == _image_env().get("POLICYGRAPH_HISTORY_DB")
+    directory = str(Path(history).parent)
+    mounts = [str(v).split(":") for v in app.get("volumes", [])]
+    named = [m[0] for m in mounts if len(m) >= 2 and m[1] == directory]
+    assert named, f"no volume is mounted at {directory}"
+    assert named[0] in (data.get("volumes") or {}), f"{named[0]} is not a named volume"
