@@ -7,7 +7,8 @@ and the node kind it makes. The parser:
   `<p>`), so markdown heading depth never matters,
 - nests each item under the nearest open item of a shallower level (levels may be skipped),
 - joins titles broken by page breaks (runs of blank lines) and wrapped heading lines,
-- keeps the body text under each item, and its exact line span for provenance.
+- keeps the body text under each item, and its exact line span for provenance,
+- refuses a region that holds no item at all (a lost tree), naming the region's heading line.
 
 Pure: text in, items out. Building graph nodes from items is `outline_nodes`.
 """
@@ -251,6 +252,16 @@ def parse_outline(src: SourceText, spec: OutlineSpec) -> list[OutlineItem]:
         if current is not None:  # body text belongs to the latest item
             current.text_lines.append(n)
         n += 1
+    if not items:
+        # The heading is there but nothing under it is an item: the tree was lost (a conversion
+        # dropped it), which is no more a plan than a document without the section.
+        head = first if spec.region_includes_start else first - 1
+        raise DocumentError(
+            src.file,
+            f"the section that holds the plan tree ({src.line(head).strip()[:40]}, lines {head}-{last}) "
+            "has no items: no line in it is a numbered item of the outline",
+            head,
+        )
     for it in items:
         body = " ".join(clean_title(src.line(i)) for i in it.text_lines)
         it.description = " ".join(x for x in (it.description, body) if x)

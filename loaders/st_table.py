@@ -396,6 +396,15 @@ def assign(
             stream.append((s, lines[n], rank))
     for s, _, _ in stream:
         result.warnings.extend(_string_warnings(s, resolve))
+    if stream and not strategies:
+        # A tree without strategies (goals only): the strings have nothing to go to.
+        s0 = stream[0][0]
+        msg = (
+            f"表4 prints {len(stream)} 參與部會 string(s) (first 「{s0.raw}」) but the plan tree has no "
+            "strategy to assign them to; no agency assigned"
+        )
+        result.warnings.append(TableWarning(s0.line, "no-responsibility", msg))
+        return result
 
     chosen = _solve(stream, len(strategies), resolve)
     by_strategy: dict[int, list[tuple[AgencyString, str]]] = {}

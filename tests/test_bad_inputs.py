@@ -63,6 +63,50 @@ def test_expected_lines_point_at_the_damage() -> None:
     assert sum(1 for s in text if s.startswith("目標一：") and "\t" not in s) == 2  # the goal and its copy
 
 
+def test_a_tree_section_without_items_is_refused_at_its_heading(tmp_path: Path) -> None:
+    """肆 is there but empty, 表4 kept: the 表4 reader used to fail on it (`the st_plan reader failed
+    on this document (ValueError: zip() …)`); the outline parser now refuses the document at 肆's
+    heading, as it refuses a document without the section, and the served graph stays."""
+    c = _case("bad_empty_tree")
+    built = committed(c)
+    assert built is not None and built.line is not None
+    heading = built.line
+    text = built.data.decode("utf-8").split("\n")
+    assert text[heading - 1] == "肆、策略與重要措施" and text[heading + 1].startswith("伍、")
+    out = run_case(c, tmp_path, built=built)
+    assert out.outcome == "rejected" and not out.problems, out
+    assert out.message == (
+        f"bad_empty_tree.txt:{heading}: the section that holds the plan tree (肆、策略與重要措施, lines "
+        f"{heading}-{heading + 1}) has no items: no line in it is a numbered item of the outline"
+    )
+
+
+def test_a_tree_without_strategies_loads_with_its_table_unassigned() -> None:
+    """肆 keeps its goals only (no sub-goal, strategy or measure) and 表4 is kept: the table's strings
+    have no strategy to go to. The document loads with its goals and one warning at the first
+    string's line, instead of the 表4 reader failing."""
+    from graph.model import DocumentMeta, NodeKind
+    from loaders.pipeline import build_batch
+    from tools.gen_bad_inputs import _tree, clean_text
+
+    lines = clean_text().split("\n")
+    a, b = _tree(lines)
+    goals_only = [*lines[:a], *(s for s in lines[a:b] if s.startswith("目標") or not s.strip()), *lines[b:]]
+    meta = DocumentMeta(
+        id="goals", file="goals.txt", title="只有目標", short_name="goals", kind="plan", issuer="行政院",
+        published="2025-01-01", profile="st_plan",
+    )  # fmt: skip
+    batch = build_batch([(meta, decode_source("goals.txt", "\n".join(goals_only).encode()))])
+    kinds = {n.kind for n in batch.nodes if n.document == "goals"}
+    assert NodeKind.GOAL in kinds and NodeKind.STRATEGY not in kinds
+    assert not [e for e in batch.edges if e.type.value in ("LEADS", "CO_ORGANIZES")]
+    [w] = [w for w in batch.warnings if w.code == "no-responsibility"]
+    # The first table row's 參與部會 cell (a lone lead: 「核安會」 in this text).
+    header = next(i for i, s in enumerate(goals_only, 1) if s.startswith("目標\t子目標"))
+    first_string = next(i for i in range(header + 1, len(goals_only)) if goals_only[i - 1].split("\t")[-1].strip())
+    assert w.line == first_string and "no strategy to assign them to" in w.message
+
+
 def test_limits_are_far_above_the_bundled_documents() -> None:
     """The size and line limits refuse damage, never a real plan."""
     from loaders.corpus import DEFAULT_CORPUS

@@ -39,8 +39,7 @@ GOOD_ID = "good"
 BAD_ID = "bad-input"
 GOOD_FILE = "good.txt"
 
-# "either": both are right (refused today: the 表4 reader fails on a tree with no strategies; loading
-# with warnings would be right too).
+# "either": refusing and loading with warnings would both be right (no case needs it today).
 Expect = Literal["reject", "load", "either"]
 
 
@@ -250,7 +249,7 @@ def b_title_only(_: int) -> Built:
 def b_empty_tree(_: int) -> Built:
     lines = _lines()
     a, b = _tree(lines)
-    return Built(_utf8([*lines[:a], "", *lines[b:]]))
+    return Built(_utf8([*lines[:a], "", *lines[b:]]), line=a)  # refused at the 肆 heading (line a)
 
 
 def b_shuffled(_: int) -> Built:
@@ -527,7 +526,7 @@ CASES: list[Case] = [
         warnings=("unknown-agency",),
         same_tree=True,
     ),
-    Case("bad_empty_tree", "肆 with no items (表4 kept)", "either", b_empty_tree),
+    Case("bad_empty_tree", "肆 with no items (表4 kept)", "reject", b_empty_tree, "the plan tree"),
     Case("bad_duplicated_section", "肆 and 伍 printed twice", "load", b_duplicated_section, same_tree=True),
     # Tags go, their text stays (`alert('x')` is left in the goal titles: harmless text in JSON).
     Case("bad_html_script", "HTML and script in titles", "load", b_html_script, same_shape=True),
