@@ -119,7 +119,7 @@ export async function node(id) {
          ... on HierarchyNode {
            text
            ancestors(first: 100) { nodes { node { id kind title } } }
-           responsibleAgencies(first: 100) { nodes { role explicit agency { id name } via { id title } } }
+           responsibleAgencies(first: 100) { nodes { role explicit agency { id name } via { id title } ${EVIDENCE} } }
            targets(first: 100) { nodes { id title valueText unit year } }
            children(first: 100) { totalCount nodes { id kind title } }
          }
@@ -148,6 +148,7 @@ export async function node(id) {
       role: role(r.role),
       explicit: r.explicit,
       via: r.via ? { id: r.via.id, title: r.via.title } : null,
+      evidence: evidence(r.evidence), // the assignment (e.g. the 表4 row), on the item or on `via`
     })),
     targets: (n.targets ? n.targets.nodes : []).map((t) => ({ id: t.id, title: t.title, detail: detail(t) })),
     children: n.children ? n.children.nodes.map(ref) : [],
@@ -155,7 +156,9 @@ export async function node(id) {
     aliases: n.aliases || [],
     englishName: n.englishName || null,
     parentAgency: n.parent && n.kind === "AGENCY" ? { id: n.parent.id, kind: "Agency", title: n.parent.name } : null,
+    // A Target: the item that states it, and its value (valueText, unit, year).
     targetOf: n.item ? ref(n.item) : null,
+    value: n.kind === "TARGET" ? detail(n) : null,
     findings: (n.integrityFindings || []).map(finding),
     // The check run those findings come from (one history read answers both).
     findingsRun: data.integrity.latest,

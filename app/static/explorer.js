@@ -322,6 +322,21 @@ function nodeButton(ref, text = null) {
 function nodePanel(n) {
   const out = header(n);
   if (n.plan && n.plan.id !== n.id) out.push(h("p", { class: "plan" }, "Plan 計畫: ", nodeButton(n.plan)));
+  if (n.targetOf) {
+    // A target hangs under no hierarchy: the item that states it is its way back into the plan.
+    out.push(
+      h(
+        "p",
+        { class: "target-of" },
+        "Target of 所屬項目: ",
+        swatch(kindStyle(n.targetOf.kind), 11),
+        " ",
+        h("span", { class: "cite" }, `${kindLabel(n.targetOf.kind)} `),
+        nodeButton(n.targetOf),
+      ),
+    );
+  }
+  if (n.value) out.push(h("p", { class: "target-value" }, "Value 數值: ", n.value));
   if (n.ancestors.length) {
     const chain = [...n.ancestors, { id: n.id, kind: n.kind, title: n.title }];
     out.push(
@@ -351,7 +366,14 @@ function nodePanel(n) {
         h(
           "ul",
           {},
-          n.targets.map((t) => h("li", {}, t.title, t.detail ? h("span", { class: "cite" }, ` (${t.detail})`) : null)),
+          n.targets.map((t) =>
+            h(
+              "li",
+              { dataset: { id: t.id } },
+              nodeButton({ id: t.id, title: t.title }),
+              t.detail ? h("span", { class: "cite target-detail" }, ` (${t.detail})`) : null,
+            ),
+          ),
         ),
       ),
     );
@@ -406,14 +428,18 @@ function actions(n) {
 function agencyList(items, cls) {
   return h(
     "ul",
-    {},
+    { class: cls },
     items.map((r) =>
       h(
         "li",
-        {},
+        { dataset: { agency: r.agency.id, role: r.role } },
         nodeButton(r.agency, r.agency.title),
         h("span", { class: `tag ${r.role}` }, r.role === "lead" ? "lead 主辦" : "co 協辦"),
         cls === "inherited" && r.via ? h("span", { class: "cite" }, " from ", nodeButton(r.via, shortLabel(r.via.title, 14))) : null,
+        // Where the document assigns it (the quote on hover): the 表4 row of an S&T strategy, …
+        r.evidence
+          ? h("span", { class: "cite assignment", title: r.evidence.quote || null }, ` line ${r.evidence.lineStart}`)
+          : null,
       ),
     ),
   );
