@@ -5,6 +5,12 @@ The app runs under uvicorn on a free loopback port, with the bundled corpus (or,
   000:827-828  （四）策略四、優化資安防護能力，建構可信賴的數位生態系，並導入 AI 技術優化安防輔助
   000:830      1. 建構數位政府資安治理環境，公私協力情資分享，深化網路防禦縱深及應變韌性
   000:2660     表4: strategy 4 -> 數發部／經濟部、內政部、國科會 (lead 數發部; co 經濟部, 內政部, 國科會)
+  000:1200     1. 支持國內高教發展，強化學生培養關鍵能力; its text (000:1202) states the target
+               「第二期計畫（112—116年）挹注970億元」
+  004:346      ■ 推動量子科技研發 (smart-nation-2:p1.m8), under 布局前瞻科技研發 / 智慧科技 / 智慧國家2.0;
+               its plan is cited and continued by AI 新十大建設 (001:83 「…融合智慧國家2.0新綱領…」,
+               001:51 「…於亞洲·矽谷、智慧國家2.0新綱領…等政策基礎上…」), succeeds and reports on the
+               智慧國家方案 (003:2983, 004:769); docs/cross-plan.md, example 1
 Screenshots of the main views are written to tests/.artifacts/screenshots/ (ignored by git), or,
 with POLICYGRAPH_UPDATE_SCREENSHOTS=1 (`make screenshots`), to docs/screenshots/, which the README
 shows: an ordinary test run leaves the committed images alone.
@@ -16,9 +22,11 @@ import csv
 import io
 import json
 import os
+import re
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -193,8 +201,19 @@ def page(browser: Any, base_url: str) -> Iterator[Page]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
-def doc_line(n: int) -> str:
-    return ST_DOC.read_text(encoding="utf-8").split("\n")[n - 1].strip()
+def doc_line(n: int, doc: Path = ST_DOC) -> str:
+    return doc.read_text(encoding="utf-8").split("\n")[n - 1].strip()
+
+
+def graphql(base: str, query: str, **variables: Any) -> dict[str, Any]:
+    """The public API, as the page calls it (no browser)."""
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    req = urllib.request.Request(f"{base}/graphql", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        out: dict[str, Any] = json.loads(r.read())
+    assert not out.get("errors"), out["errors"]
+    data: dict[str, Any] = out["data"]
+    return data
 
 
 # ---- the analyst's scenario ------------------------------------------------------------------
@@ -433,6 +452,217 @@ def test_readable_at_desktop_and_phone_width(browser: Any, base_url: str) -> Non
             p.close()
 
 
+# ---- lineage across plans, filters, legend, targets, assignments, agency counts -----------------
+AI_DOC = DEFAULT_CORPUS / "001_3e3adedee198aa68.txt"
+SN2_DOC = DEFAULT_CORPUS / "004_7fdd740c596be875.txt"
+QUANTUM = "smart-nation-2:p1.m8"  # 004:346 ■ 推動量子科技研發
+QUANTUM_CHAIN = ["smart-nation-2:plan", "smart-nation-2:p1", "smart-nation-2:p1.s3", QUANTUM]
+HIGHER_ED = "st-plan-114:g1.sg4.s1.m1"  # 000:1200, its target on 000:1202
+
+
+def canvas_edge(p: Page, edge_id: str) -> dict[str, Any] | None:
+    """What cytoscape draws for an edge (None when it is not on the canvas)."""
+    return p.page.evaluate(
+        """id => { const e = window.__explorer.cy.getElementById(id);
+             if (e.empty()) return null;
+             const ev = e.data('evidence');
+             return { label: e.style('label'), lineStyle: e.style('line-style'), visible: e.visible(),
+                      cross: e.hasClass('cross'), source: e.source().id(), target: e.target().id(),
+                      line: ev ? ev.lineStart : null, document: ev ? ev.document : null }; }""",
+        edge_id,
+    )
+
+
+def test_lineage_draws_cross_plan_links_labelled_by_type(page: Page) -> None:
+    p = page
+    p.open(f"/?view=lineage&focus={QUANTUM}&node={QUANTUM}")
+    assert p.panel_title() == doc_line(346, SN2_DOC).removeprefix("■ ")
+    ids = p.canvas_ids()
+    assert all(i in ids for i in QUANTUM_CHAIN), ids
+    ys = [p.y_of(i) for i in QUANTUM_CHAIN]
+    assert ys == sorted(ys) and len(set(ys)) == len(ys), f"not laid out top-down: {ys}"
+    # docs/cross-plan.md, example 1: the plan of the measure is cited and continued by AI 新十大建設
+    # (001:83, 001:51), and succeeds and reports on the 智慧國家方案 (003:2983, 004:769).
+    expected = {
+        ("ai-ten:plan", "CITES", "smart-nation-2:plan"): ("cites", "ai-ten", 83),
+        ("ai-ten:plan", "CONTINUES", "smart-nation-2:plan"): ("continues", "ai-ten", 51),
+        ("smart-nation-2:plan", "SUCCEEDS", "smart-nation-2021:plan"): ("succeeds", "smart-nation-2021", 2983),
+        ("smart-nation-2:plan", "REPORTS_ON", "smart-nation-2021:plan"): ("reports on", "smart-nation-2", 769),
+    }
+    for (source, type_, target), (label, document, line) in expected.items():
+        edge = canvas_edge(p, f"{source}|{type_}|{target}")
+        assert edge is not None, f"{source} {type_} {target} is not drawn"
+        assert edge["visible"] and edge["cross"], edge
+        assert edge["label"] == label, f"{type_} is labelled {edge['label']!r}"
+        assert edge["lineStyle"] == "dashed", "cross-plan links are dashed (legend)"
+        assert (edge["source"], edge["target"]) == (source, target)
+        assert (edge["document"], edge["line"]) == (document, line)
+    assert "智慧國家2.0新綱領" in doc_line(83, AI_DOC) and "智慧國家2.0新綱領" in doc_line(51, AI_DOC)
+    assert {"ai-ten:plan", "smart-nation-2021:plan"} <= set(ids), "the other plans are drawn"
+    # Hierarchy edges carry no label, so the cross-plan labels stand out.
+    chain_edge = canvas_edge(p, "smart-nation-2:plan|CONTAINS|smart-nation-2:p1")
+    assert chain_edge is not None and chain_edge["label"] == "" and not chain_edge["cross"]
+    assert "cross-plan link" in str(p.page.text_content("#canvas-note"))
+
+
+def test_plan_filter_in_url_and_back(page: Page) -> None:
+    p = page
+    p.open("/?view=agency&focus=agency/moda&node=agency/moda")
+    plans_before = set(
+        p.page.evaluate("window.__explorer.cy.nodes().filter(n => !n.data('pseudo') && n.data('plan')).map(n => n.data('plan'))")
+    )
+    assert PLAN in plans_before and plans_before - {PLAN}, "the agency view spans several plans"
+    url_before = p.page.url
+    p.page.click("#filters summary")
+    p.click(f"#plan-filters input[value='{PLAN}']")
+    assert parse_qs(urlparse(p.page.url).query).get("plans") == [PLAN]
+    shown = p.page.evaluate(
+        """window.__explorer.cy.nodes().filter(n => n.visible() && !n.data('pseudo'))
+             .map(n => [n.id(), n.data('plan')])"""
+    )
+    assert {plan for _, plan in shown} == {PLAN, None}, "only the S&T plan's items (and the agency)"
+    assert [i for i, plan in shown if plan is None] == ["agency/moda"]
+    assert STRATEGY in {i for i, _ in shown}
+    hidden = p.page.evaluate("window.__explorer.cy.nodes('.filtered').filter(n => n.visible()).length")
+    assert hidden == 0, "filtered nodes are not drawn"
+    assert p.page.is_checked(f"#plan-filters input[value='{PLAN}']")
+    listed = set(p.page.eval_on_selector_all("#visible-list button", "bs => bs.map(b => b.dataset.id)"))
+    assert listed == {i for i, _ in shown}, "the list of nodes in view follows the filter"
+    p.page.go_back()
+    p.settle()
+    assert p.page.url == url_before
+    assert p.page.evaluate("window.__explorer.cy.nodes('.filtered').length") == 0
+    plans_after = set(
+        p.page.evaluate(
+            "window.__explorer.cy.nodes().filter(n => n.visible() && !n.data('pseudo') && n.data('plan')).map(n => n.data('plan'))"
+        )
+    )
+    assert plans_after == plans_before
+    assert not p.page.is_checked(f"#plan-filters input[value='{PLAN}']")
+
+
+def test_legend_lists_every_kind_drawn_with_its_own_shape_and_colour(page: Page) -> None:
+    p = page
+    p.open(f"/?view=lineage&focus={QUANTUM}&node={QUANTUM}")
+    drawn = p.page.evaluate(
+        """Object.fromEntries(window.__explorer.cy.nodes().filter(n => !n.data('pseudo')).map(n =>
+             [n.data('kind'), [n.style('shape'), n.style('background-color')]]))"""
+    )
+    assert {"Plan", "Pillar", "Strategy", "Measure"} <= set(drawn), drawn
+    legend = p.page.evaluate(
+        """Object.fromEntries([...document.querySelectorAll('#legend-list li[data-kind]')].map(li => {
+             const shape = li.querySelector('svg.swatch > *');
+             const geometry = shape.tagName + ' ' + (shape.getAttribute('points') || shape.getAttribute('rx') || '');
+             return [li.dataset.kind, [geometry, getComputedStyle(shape).fill.replace(/ /g, ''),
+                                       li.textContent.trim()]]; }))"""
+    )
+    assert set(drawn) <= set(legend), f"kinds drawn but not in the legend: {set(drawn) - set(legend)}"
+    shapes = {kind: shape for kind, (shape, _) in drawn.items()}
+    colours = {kind: colour.replace(" ", "") for kind, (_, colour) in drawn.items()}
+    assert len(set(shapes.values())) == len(shapes), f"two kinds share a shape: {shapes}"
+    assert len(set(colours.values())) == len(colours), f"two kinds share a colour: {colours}"
+    for kind, colour in colours.items():
+        assert legend[kind][1] == colour, f"{kind}: legend swatch {legend[kind][1]} but nodes drawn {colour}"
+    swatches = {legend[k][0] for k in drawn}
+    assert len(swatches) == len(drawn), "each kind drawn has its own swatch shape in the legend"
+    assert legend["Measure"][2] == "Measure 措施" and legend["Strategy"][2] == "Strategy 策略"
+
+
+def test_targets_in_the_panel_and_the_target_links_back(page: Page) -> None:
+    p = page
+    p.open(f"/?node={HIGHER_ED}")
+    assert p.panel_title() == doc_line(1200).removeprefix("1. ")
+    targets = p.page.locator("#panel .targets li")
+    assert targets.count() >= 1
+    line = doc_line(1202)
+    entry = targets.filter(has_text="970")
+    assert entry.count() == 1, str(p.page.text_content("#panel .targets"))
+    title = str(entry.locator("button").text_content())
+    detail = str(entry.locator(".target-detail").text_content())
+    assert title == "第二期計畫（112—116年）挹注970億元" and title in line
+    value, unit = detail.strip(" ()").split()[:2]
+    assert f"{float(value):g}{unit}" == "970億元" and "970億元" in line  # the value and unit as stated
+    target_id = str(entry.get_attribute("data-id"))
+
+    # The target's own panel: its value, its source line, and a link back to the item that states it.
+    entry.locator("button").click()
+    p.settle()
+    assert parse_qs(urlparse(p.page.url).query)["node"] == [target_id]
+    assert p.panel_title() == title
+    assert "970" in str(p.page.text_content("#panel .target-value"))
+    assert str(p.page.text_content("#source-quote")) == line
+    back = p.page.locator("#panel .target-of button")
+    assert back.count() == 1 and back.get_attribute("data-id") == HIGHER_ED
+    assert "Measure" in str(p.page.text_content("#panel .target-of"))
+    # Keyboard: the link is a button in the tab order; Enter follows it.
+    back.focus()
+    assert p.page.evaluate("document.activeElement.dataset.id") == HIGHER_ED
+    assert p.page.evaluate("document.activeElement.tabIndex") >= 0
+    p.page.keyboard.press("Enter")
+    p.settle()
+    assert p.panel_title() == doc_line(1200).removeprefix("1. ")
+    p.page.go_back()
+    p.settle()
+    assert p.panel_title() == title
+
+
+def test_explicit_assignment_is_shown_as_explicit(page: Page) -> None:
+    p = page
+    p.open(f"/?node={STRATEGY}")
+    assert p.panel_title() == "優化資安防護能力，建構可信賴的數位生態系，並導入 AI 技術優化安防輔助"
+    section = p.page.locator("#panel .agencies")
+    assert "Assigned to this item" in str(section.text_content())
+    assert section.locator("ul.inherited li").count() == 0, "000:2660 assigns the strategy itself"
+    rows = section.locator("ul.explicit li")
+    got = {
+        str(rows.nth(i).locator("button").first.text_content()): (
+            rows.nth(i).get_attribute("data-role"),
+            str(rows.nth(i).locator(".assignment").text_content()).strip(),
+        )
+        for i in range(rows.count())
+    }
+    row = "line 2660"
+    assert got == {
+        "數位發展部": ("lead", row),
+        "經濟部": ("co", row),
+        "內政部": ("co", row),
+        "國家科學及技術委員會": ("co", row),
+    }, got
+    assert "數發部／經濟部、內政部、國科會" in doc_line(2660)
+    lead = section.locator("ul.explicit li[data-agency='agency/moda'] .tag")
+    assert str(lead.text_content()) == "lead 主辦"
+
+
+def test_agency_view_counts_match_the_api(page: Page, base_url: str) -> None:
+    q = """{ responsibilities(agency: "數位發展部") { agency { id }
+               byPlan(first: 100) { nodes { plan { id } leadCount coCount explicitCount inheritedCount } } } }"""
+    report = graphql(base_url, q)["responsibilities"]
+    assert report["agency"]["id"] == "agency/moda"
+    api = {
+        g["plan"]["id"] if g["plan"] else "none": (g["leadCount"], g["coCount"], g["explicitCount"], g["inheritedCount"])
+        for g in report["byPlan"]["nodes"]
+    }
+    assert len(api) >= 2 and PLAN in api
+    p = page
+    p.open("/?view=agency&focus=agency/moda&node=agency/moda")
+    summaries = p.page.eval_on_selector_all(
+        "#panel details[data-plan]", "ds => ds.map(d => [d.dataset.plan, d.querySelector('.group-count').textContent])"
+    )
+    shown = {}
+    for plan, text in summaries:
+        m = re.fullmatch(r" — lead (\d+) · co (\d+) \(assigned (\d+), inherited (\d+)\)", text)
+        assert m, text
+        shown[plan] = tuple(int(x) for x in m.groups())
+    assert shown == api
+    # The canvas's plan groups carry the same lead and co counts.
+    groups = p.page.evaluate(
+        "window.__explorer.cy.nodes('.group').map(n => [n.data('plan'), n.data('label').split('\\n').pop()])"
+    )
+    assert {plan: label for plan, label in groups} == {
+        plan: f"lead {lead} · co {co}" for plan, (lead, co, _, _) in api.items()
+    }
+
+
 # ---- a document that contains markup -----------------------------------------------------------
 # The manifest title reaches the page as it is (Document and Plan nodes); the outline parser drops
 # tags from item titles, but the quotes keep the source lines verbatim.
@@ -526,12 +756,22 @@ def test_markup_in_documents_is_shown_as_text(browser: Any, markup_url: str) -> 
         p.page.click("#results button.result[data-kind='Plan']")
         p.settle()
         assert p.panel_title() == XSS_TITLE
+        # The plan quotes line 1; the document view shows it and the lines around it, each as text.
+        if p.page.get_attribute("#btn-source", "aria-expanded") != "true":
+            p.click("#btn-source")
+        p.page.wait_for_selector("#source-context li[data-line='1']")
+        assert str(p.page.text_content("#source-context li[data-line='1'] .tx")) == XSS_LINES[0]
+        shown = p.page.eval_on_selector_all(
+            "#source-context li", "lis => lis.map(li => [Number(li.dataset.line), li.querySelector('.tx').textContent])"
+        )
+        assert shown == [[i + 1, line] for i, line in enumerate(XSS_LINES)], shown
         p.click("#act-lineage")
         p.page.wait_for_timeout(300)  # give an injected handler time to run, were there one
         assert p.page.evaluate("window.__xss") is None
         assert p.page.evaluate("document.querySelectorAll('main script, main img, main iframe, main b').length") == 0
-        text = str(p.page.text_content("body"))
-        assert "<script>window.__xss = 2</script>測試計畫" in text or XSS_TITLE in text
+        assert str(p.page.text_content("#source-context li[data-line='1'] .tx")) == XSS_LINES[0]
+        assert str(p.page.text_content("#source-context li[data-line='6'] .tx")) == XSS_LINES[5]
+        assert str(p.page.text_content("#panel h2")) == XSS_TITLE
         assert not p.errors
         p.shot("08-markup-as-text.png")
     finally:
