@@ -10,6 +10,9 @@ Layout in the database:
   named `key` ("main" unless the store is given another name: several graphs can share a database).
 - `(:GRetired {key, slot, until})`: a slot replaced by a newer one, kept until `until` (epoch
   seconds) for readers still pinned to it.
+- `(:GLoading {key, slot, until})`: a slot being written by a load, leased until `until` (renewed
+  while the load writes), so another process loading into the same database does not take it for
+  the remains of a dead load.
 
 Atomic reloads: every load writes its nodes under a fresh `g` (the slot) next to the served graph, in
 UNWIND batches, then one transaction checks the new slot is complete and moves the pointer. Every
@@ -186,19 +189,23 @@ Q_SWAP = (
     "RETURN old"
 )
 Q_RETIRE = "CREATE (:GRetired {key: $pointer, slot: $slot, until: $until})"
+Q_LEASE = "MERGE (l:GLoading {slot: $slot}) SET l.key = $pointer, l.until = $until"
+Q_END_LEASE = "MATCH (l:GLoading {slot: $slot}) DELETE l"
 Q_FORGET_RETIRED = "MATCH (r:GRetired {slot: $slot}) DELETE r"
 # Slots no graph serves and no reader may still hold: left by loads that died half-way, or retired
 # longer ago than their grace period (of any graph sharing the database).
 _LIVE = (
     "OPTIONAL MATCH (m:GMeta) WITH collect(m.slot) AS served "
     "OPTIONAL MATCH (r:GRetired) WHERE r.until > $now WITH served, collect(r.slot) AS retired "
-    "WITH served + retired AS live "
+    "OPTIONAL MATCH (l:GLoading) WHERE l.until > $now WITH served, retired, collect(l.slot) AS loading "
+    "WITH served + retired + loading AS live "
 )
 Q_STALE_SLOTS = (
     _LIVE + "MATCH (n:GNode) WHERE NOT n.g IN live RETURN DISTINCT n.g AS g "
     "UNION " + _LIVE + "MATCH (d:GDoc) WHERE NOT d.g IN live RETURN DISTINCT d.g AS g"
 )
 Q_EXPIRED_RETIRED = "MATCH (r:GRetired) WHERE r.until <= $now DELETE r"
+Q_EXPIRED_LEASES = "MATCH (l:GLoading) WHERE l.until <= $now DELETE l"
 Q_DROP_POINTER = "MATCH (m:GMeta {key: $pointer}) WITH m, m.slot AS old DELETE m RETURN old"
 Q_DROP_RETIRED = "MATCH (r:GRetired {key: $pointer}) WITH r, r.slot AS slot DELETE r RETURN slot"
 Q_DELETE_NODES = "MATCH (n:GNode {g: $slot}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS c"
@@ -337,6 +344,7 @@ class Neo4jStore(GraphStore):
         connect_timeout: float = 5.0,
         retry_seconds: float = 15.0,
         grace_seconds: float = 30.0,
+        lease_seconds: float = 300.0,
         graph: str = "main",
     ) -> None:
         self.uri = uri
@@ -350,6 +358,11 @@ class Neo4jStore(GraphStore):
         # How long readers pinned to the old slot get to finish after a swap: longer than a
         # request may run (the GraphQL time limit is 10 s by default).
         self.grace_seconds = grace_seconds
+        # How long a load's slot is safe from other loaders without a renewal (renewed at a third).
+        self.lease_seconds = lease_seconds
+        self._lease_renewed = 0.0
+        self._loading: str | None = None  # the slot this store is writing
+        self._abandoned: set[str] = set()  # slots of this store's loads that failed half-way
         self._driver: Driver | None = None
         self._dialect: Dialect | None = None
         self._schema_ready = False
@@ -545,13 +558,20 @@ class Neo4jStore(GraphStore):
                 edges=len(batch.edges),
             )
             try:
+                self._lease(slot)
+                self._loading = slot
                 self._write_slot(slot, batch)
                 old = self._swap(slot, info, docs=len(batch.documents))
             except StoreUnavailable:
-                raise  # the database is gone: its partial slot is removed at the next load
+                # The database is gone: the next load removes the partial slot (another process's
+                # load, once its lease is over).
+                self._abandoned.add(slot)
+                raise
             except BaseException:
                 self._discard(slot)
                 raise
+            finally:
+                self._loading = None
             if old:
                 self._retire(old)
             return info
@@ -575,6 +595,12 @@ class Neo4jStore(GraphStore):
             except Exception as exc:  # the next load forgets it once its grace is over
                 log.warning("could not forget retired graph slot %s: %s", slot, _reason(exc))
 
+    def _lease(self, slot: str) -> None:
+        """Take (or renew) the lease on the slot being written."""
+        params = {"slot": slot, "pointer": self.graph, "until": time.time() + self.lease_seconds}
+        self._write(lambda tx: tx.run(Q_LEASE, params).consume())
+        self._lease_renewed = time.monotonic()
+
     def _batches(self, rows: list[Row]) -> Iterable[list[Row]]:
         for i in range(0, len(rows), self.batch_size):
             yield rows[i : i + self.batch_size]
@@ -589,6 +615,8 @@ class Neo4jStore(GraphStore):
             written = self._write(work)
             if written != len(chunk):
                 raise ValueError(f"wrote {written} of {len(chunk)} {what}: the batch refers to missing nodes")
+            if self._loading and time.monotonic() - self._lease_renewed > self.lease_seconds / 3:
+                self._lease(self._loading)
 
     def _write_slot(self, slot: str, batch: GraphBatch) -> None:
         assigned = {e.target for e in batch.edges if e.type in RESPONSIBILITY_TYPES}
@@ -629,6 +657,7 @@ class Neo4jStore(GraphStore):
                 },
             ).single()
             old: str | None = rec["old"] if rec else None
+            tx.run(Q_END_LEASE, {"slot": slot}).consume()
             if old:  # in the same transaction: no load may take the old slot for stale meanwhile
                 tx.run(Q_RETIRE, {"pointer": self.graph, "slot": old, "until": time.time() + self.grace_seconds})
             return old
@@ -650,6 +679,7 @@ class Neo4jStore(GraphStore):
         """Best-effort removal of a slot nobody reads; what is left is removed at the next load."""
         try:
             self._delete_slot(slot)
+            self._write(lambda tx: tx.run(Q_END_LEASE, {"slot": slot}).consume())
         except Exception as exc:
             log.warning("could not delete unused graph slot %s: %s", slot, _reason(exc))
 
@@ -657,9 +687,13 @@ class Neo4jStore(GraphStore):
         """Remove slots left by loads that died half-way (server killed, process killed), and
         retired slots whose grace period is over."""
         now = time.time()
+        for slot in sorted(self._abandoned):
+            self._discard(slot)
+        self._abandoned.clear()
         for row in self._rows(Q_STALE_SLOTS, now=now):
             self._delete_slot(row["g"])
         self._write(lambda tx: tx.run(Q_EXPIRED_RETIRED, {"now": now}).consume())
+        self._write(lambda tx: tx.run(Q_EXPIRED_LEASES, {"now": now}).consume())
 
     # --- reads --------------------------------------------------------------------------------
     def generation(self) -> GenerationInfo | None:

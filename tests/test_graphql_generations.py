@@ -95,3 +95,29 @@ def test_errors_without_data_carry_no_generation(corpus_store: EmbeddedStore) ->
     assert "generation" not in (body.get("extensions") or {})
     body = client.post("/graphql", json={"query": "{ stats { generation } }"}).json()
     assert body["extensions"]["generation"] == body["data"]["stats"]["generation"] == corpus_store.generation().generation  # type: ignore[union-attr]
+
+
+def test_an_export_spanning_a_reload_is_one_generation(
+    store: GraphStore, corpus_batch: GraphBatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph.export import export_dict
+
+    first_batch, second_batch = corpus_batch, without_document(corpus_batch, DROPPED)
+    first = store.replace(first_batch)
+    original: Callable[..., Any] = type(store).edges
+    reloaded: list[str] = []
+
+    def edges_after_a_reload(self: GraphStore, *args: Any, **kwargs: Any) -> Any:
+        if not reloaded:
+            reloaded.append(store.replace(second_batch).generation)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(store), "edges", edges_after_a_reload)
+    out = export_dict(store)
+    assert reloaded and reloaded[0] != first.generation
+    assert out["generation"] == first.generation
+    assert (len(out["nodes"]), len(out["edges"]), len(out["documents"])) == (
+        len(first_batch.nodes),
+        len(first_batch.edges),
+        len(first_batch.documents),
+    )

@@ -180,3 +180,45 @@ def test_readers_never_see_a_half_loaded_graph(bolt_target: BoltTarget) -> None:
     finally:
         store.drop()
         store.close()
+
+
+def test_another_loader_does_not_take_a_load_in_progress_for_a_dead_one(bolt_target: BoltTarget) -> None:
+    """Two processes loading graphs into one database (e.g. parallel CI jobs): each load begins by
+    deleting what dead loads left behind, and must not delete the other's slot while it is written."""
+    slow = bolt_target.store(graph="lease-slow", batch_size=100)
+    other = bolt_target.store(graph="lease-other")
+    big = synthetic(3000, "lease")
+    try:
+        done: list[object] = []
+        writer = threading.Thread(target=lambda: done.append(_outcome(slow.replace, big)))
+        writer.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not _written(bolt_target, "lease:"):
+            time.sleep(0.05)
+        assert writer.is_alive(), "the slow load finished before the other could start"
+        other.replace(synthetic(50, "other"))  # cleans up dead loads: must leave the live one alone
+        writer.join(300)
+        assert not writer.is_alive()
+        assert len(done) == 1 and not isinstance(done[0], BaseException), done
+        assert totals(slow) == (len(big.nodes), len(big.edges))
+    finally:
+        for s in (slow, other):
+            s.drop()
+            s.close()
+
+
+def _outcome(fn: object, *args: object) -> object:
+    try:
+        return fn(*args)  # type: ignore[operator]
+    except BaseException as exc:
+        return exc
+
+
+def _written(target: BoltTarget, prefix: str) -> int:
+    with GraphDatabase.driver(target.uri, auth=(target.user or "", target.password or "")) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (n:GNode) WHERE n.id STARTS WITH $prefix RETURN count(n) AS c",
+            {"prefix": prefix},
+            database_=target.database,
+        )
+    return int(records[0]["c"])
