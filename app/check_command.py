@@ -23,6 +23,7 @@ from loaders.pipeline import load_corpus
 from loaders.source import DocumentError
 from queries.integrity import (
     CheckStatus,
+    GazetteerRefused,
     HistoryError,
     IntegrityReport,
     RunHistory,
@@ -31,10 +32,12 @@ from queries.integrity import (
     catalogue,
     check_corpus,
     check_store,
+    check_without_graph,
     history_path,
+    load_corpus_with,
 )
 from queries.integrity.formats import to_json, to_junit
-from queries.integrity.reference import ReferenceDataError
+from queries.integrity.reference import ReferenceDataError, References
 
 if TYPE_CHECKING:
     from app.settings import Settings
@@ -69,24 +72,27 @@ def _stored_warnings(store: GraphStore, settings: Settings) -> list[LoadWarning]
     return list(batch.warnings) if info is not None and generation_id(batch) == info.generation else None
 
 
-def _check_served(settings: Settings, only: list[str] | None) -> IntegrityReport:
+def _check_served(settings: Settings, only: list[str] | None, refs: References) -> IntegrityReport:
     from app.cli import fail, progress_display
-    from app.service import GraphService
+    from app.stores import make_store
 
-    svc = GraphService(settings)
+    store = make_store(settings)
     try:
         if settings.store_name == "embedded":
             # The embedded store is this process's: the served graph is the configured corpus, loaded.
-            with progress_display() as progress:
-                load = svc.reload(progress=progress)
-            if not load.ok:
-                raise fail(load.error or "the load failed", EXIT_CANNOT_CHECK)
-            return check_store(svc.store, list(load.warnings), Path(load.corpus), only)
-        if svc.store.generation() is None:
+            try:
+                with progress_display() as progress:
+                    batch = load_corpus_with(settings.corpus, refs, progress)
+            except GazetteerRefused as exc:  # no graph: report the gazetteer's ambiguous names
+                reason = f"the corpus cannot be loaded with this gazetteer: {exc}"
+                return check_without_graph(reason, settings.corpus, only, refs)
+            store.replace(batch)
+            return check_store(store, list(batch.warnings), settings.corpus, only, refs=refs)
+        if store.generation() is None:
             raise fail("the Neo4j database holds no graph yet: run `policygraph load` first", EXIT_CANNOT_CHECK)
-        return check_store(svc.store, _stored_warnings(svc.store, settings), settings.corpus, only)
+        return check_store(store, _stored_warnings(store, settings), settings.corpus, only, refs=refs)
     finally:
-        svc.store.close()
+        store.close()
 
 
 def render_table(report: IntegrityReport, console: Console, limit: int | None) -> None:
@@ -133,7 +139,7 @@ def render_table(report: IntegrityReport, console: Console, limit: int | None) -
         highlight=False,
     )
     if report.load_error:
-        console.print(f"[bold red]the graph could not be stored:[/] {escape(report.load_error)}")
+        console.print(f"[bold red]load error:[/] {escape(report.load_error)}")
 
 
 def check_command(
@@ -157,6 +163,11 @@ def check_command(
     record: Annotated[
         bool, typer.Option("--record", help="Record the run in the check history [env POLICYGRAPH_HISTORY_DB]")
     ] = False,
+    agencies: Annotated[
+        Path | None,
+        typer.Option("--agencies", help="Agency gazetteer to check (and, for the embedded store or a dry run, to "
+                     "load with) instead of data/agencies.yaml: an edited copy, before it replaces the bundled one"),
+    ] = None,
     neo4j_uri: Annotated[
         str | None, typer.Option("--neo4j-uri", help="Use Neo4j at this Bolt URI [env POLICYGRAPH_NEO4J_URI]")
     ] = None,
@@ -186,8 +197,9 @@ def check_command(
         neo4j_password=neo4j_password,
         neo4j_database=neo4j_database,
     )
+    refs = References(agencies=agencies) if agencies is not None else References()
     try:
-        report = check_corpus(settings.corpus, only) if dry_run else _check_served(settings, only)
+        report = check_corpus(settings.corpus, only, refs) if dry_run else _check_served(settings, only, refs)
         if record:
             RunHistory(history_path(settings.history_db)).record(report, "dry-run" if dry_run else "cli")
     except (DocumentError, UnknownCheck, StoreUnavailable, HistoryError, ReferenceDataError) as exc:

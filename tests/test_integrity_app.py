@@ -24,6 +24,7 @@ from app.settings import Settings
 from graph.embedded_store import EmbeddedStore
 from graph.model import GraphBatch
 from graph.store import GraphStore
+from loaders.corpus import DATA_DIR
 from queries.integrity import (
     CATALOGUE,
     RunHistory,
@@ -238,12 +239,53 @@ def test_check_exits_1_on_an_error_finding(tmp_path: Path, corpus_copy: Path) ->
     assert data["conforms"] is False and [c["id"] for c in data["checks"]] == ["stated-count"]
 
 
+def _ambiguous_gazetteer(corpus_copy: Path) -> Path:
+    """data/agencies.yaml edited so that 數發部 also means 經濟部: the loader refuses it."""
+    text = (DATA_DIR / "agencies.yaml").read_text(encoding="utf-8")
+    assert text.count("    abbreviations: [MOEA]\n") == 1
+    edited = corpus_copy / "agencies.yaml"
+    edited.write_text(text.replace("    abbreviations: [MOEA]\n", "    abbreviations: [MOEA, 數發部]\n"), encoding="utf-8")
+    return edited
+
+
+def test_check_reports_a_gazetteer_the_loader_refuses(tmp_path: Path, corpus_copy: Path) -> None:
+    # The ambiguous-alias finding reaches `policygraph check`: a report (not exit 2 with one line),
+    # the other checks skipped with the reason, exit 1.
+    agencies = _ambiguous_gazetteer(corpus_copy)
+    flags = ["--corpus", str(corpus_copy), "--agencies", str(agencies)]
+    dry = runner.invoke(cli, ["check", "--dry-run", *flags, "--format", "json"])
+    assert dry.exit_code == 1, dry.output
+    data = json.loads(dry.stdout)
+    assert data["conforms"] is False and "means more than one agency" in data["load_error"]
+    [f] = data["findings"]
+    assert f["check"] == "ambiguous-alias" and f["severity"] == "error"
+    assert "'數發部'" in f["message"] and "數位發展部 (moda)" in f["message"] and "經濟部 (moea)" in f["message"]
+    assert sorted(e["quote"] for e in f["evidence"]) == ["- id: moda", "- id: moea"]
+    statuses = {c["id"]: c["status"] for c in data["checks"]}
+    assert statuses.pop("ambiguous-alias") == "failed"
+    assert set(statuses.values()) == {"skipped"}
+    # The same without --dry-run (the embedded store is loaded by the check itself), as JUnit.
+    out = tmp_path / "report.xml"
+    served = runner.invoke(cli, ["check", *flags, "-f", "junit", "-o", str(out)])
+    assert served.exit_code == 1, served.output
+    suite = ET.parse(out).getroot().find("testsuite")
+    assert suite is not None
+    assert (suite.get("failures"), suite.get("skipped")) == ("1", str(len(CATALOGUE) - 1))
+    failed = [c.get("name") for c in suite.iter("testcase") if c.find("failure") is not None]
+    assert failed == ["ambiguous-alias"]
+    # The table names the load error.
+    table = runner.invoke(cli, ["check", "--dry-run", *flags], env={"COLUMNS": "200"})
+    assert table.exit_code == 1 and "load error" in table.stdout and "does not conform" in table.stdout
+
+
 def test_check_exits_2_when_it_cannot_check(tmp_path: Path) -> None:
     missing = runner.invoke(cli, ["check", "--dry-run", "--corpus", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2
     assert "manifest" in missing.stderr and "Traceback" not in missing.output
     unknown = runner.invoke(cli, ["check", "--dry-run", "-c", "no-such-check"])
     assert unknown.exit_code == 2 and "unknown check(s) no-such-check" in unknown.stderr
+    no_gazetteer = runner.invoke(cli, ["check", "--dry-run", "--agencies", str(tmp_path / "none.yaml")])
+    assert no_gazetteer.exit_code == 2 and "cannot read the agency gazetteer" in no_gazetteer.stderr
 
 
 def test_check_served_graph_table_and_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

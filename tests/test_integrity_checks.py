@@ -34,6 +34,7 @@ from queries.integrity import (
     Severity,
     check_batch,
     check_store,
+    check_without_graph,
 )
 from queries.integrity.reference import References
 
@@ -426,7 +427,7 @@ def test_alias_resolving_to_two_agencies(mini: Mini) -> None:
     mini.refs.agencies.write_text(AGENCIES.replace("abbreviations: [MOEA]", "abbreviations: [MOEA, 國科會]"))
     [f] = dry(mini).findings_of("ambiguous-alias")
     assert f.severity is Severity.ERROR
-    assert "国科会" in f.message  # the comparison key (Simplified, as the resolver compares)
+    assert "'國科會'" in f.message  # the name as the gazetteer writes it
     assert sorted(e.quote or "" for e in f.evidence) == ["- id: moea", "- id: nstc"]
 
 
@@ -434,6 +435,56 @@ def test_alias_collision_across_width_and_script(mini: Mini) -> None:
     # 國科會 and the Simplified, full-width-spaced 国科 会 are one key for the resolver.
     mini.refs.agencies.write_text(AGENCIES.replace("abbreviations: [MOEA]", "abbreviations: [MOEA, 国科 会]"))
     assert len(dry(mini).findings_of("ambiguous-alias")) == 1
+
+
+def test_agencies_of_the_graph_sharing_a_name(mini: Mini, run_on: Checker) -> None:
+    # The gazetteer is sound, but the graph (loaded with an older one, or written by other means)
+    # has two Agency nodes answering to 國科會: every query by that name picks one of them.
+    mini.replace_node("agency/moea", attrs={"aliases": ["MOEA", "國科會"], "english": None, "parent": None})
+    mini.replace_node("agency/nstc", attrs={"aliases": ["國科會"], "english": None, "parent": None})
+    report = run_on(mini)
+    [f] = report.findings_of("ambiguous-alias")
+    assert f.severity is Severity.ERROR and f.focus_node == "agency/moea"
+    assert "'國科會'" in f.message and "of the graph" in f.message
+    assert [(e.document, e.line) for e in f.evidence] == [("mini", 10), ("mini", 10)]
+    assert not report.conforms
+
+
+def test_units_of_two_parents_may_share_a_bare_name(mini: Mini) -> None:
+    # Two ministries may each have a 資訊處: a unit's bare name is scoped to its parent, so only two
+    # units of one parent answering to it are ambiguous.
+    for unit, title, parent in (
+        ("agency/moea-it", "經濟部資訊處", "agency/moea"),
+        ("agency/nstc-it", "國家科學及技術委員會資訊處", "agency/nstc"),
+    ):
+        mini.node(unit, NodeKind.AGENCY, 10, title, aliases=["資訊處"], parent=parent)
+    assert dry(mini).findings_of("ambiguous-alias") == []
+    mini.replace_node("agency/nstc-it", attrs={"aliases": ["資訊處"], "parent": "agency/moea"})
+    [f] = dry(mini).findings_of("ambiguous-alias")
+    assert "inside 經濟部" in f.message and f.focus_node == "agency/moea-it"
+
+
+def test_a_collision_in_the_gazetteer_and_the_graph_is_reported_once(mini: Mini) -> None:
+    mini.refs.agencies.write_text(AGENCIES.replace("abbreviations: [MOEA]", "abbreviations: [MOEA, 國科會]"))
+    mini.replace_node("agency/moea", attrs={"aliases": ["MOEA", "國科會"]})
+    mini.replace_node("agency/nstc", attrs={"aliases": ["國科會"]})
+    [f] = dry(mini).findings_of("ambiguous-alias")
+    assert f.evidence[0].document == "ref:agencies"
+
+
+def test_ambiguous_alias_runs_without_a_graph(mini: Mini) -> None:
+    # A gazetteer the loader refuses leaves no graph: the gazetteer is still checked, every other
+    # check is skipped with the reason, and the report does not conform.
+    mini.refs.agencies.write_text(AGENCIES.replace("abbreviations: [MOEA]", "abbreviations: [MOEA, 國科會]"))
+    report = check_without_graph("the corpus cannot be loaded with this gazetteer", mini.dir, refs=mini.refs)
+    assert [f.check for f in report.findings] == ["ambiguous-alias"]
+    statuses = {r.id: r.status for r in report.checks}
+    assert statuses.pop("ambiguous-alias") is CheckStatus.FAILED
+    assert set(statuses.values()) == {CheckStatus.SKIPPED}
+    skipped = next(r for r in report.checks if r.id == "stated-count")
+    assert skipped.notes == ["no graph could be built (see the load error); this check needs one"]
+    assert report.load_error == "the corpus cannot be loaded with this gazetteer"
+    assert not report.conforms and report.store == "none" and report.generation is None
 
 
 # --- schedules and targets --------------------------------------------------------------------

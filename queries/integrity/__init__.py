@@ -27,7 +27,16 @@ from queries.integrity.model import (
     Summary,
 )
 from queries.integrity.reference import ReferenceDataError, References
-from queries.integrity.runner import UnknownCheck, check_batch, check_corpus, check_store, run_checks
+from queries.integrity.runner import (
+    GazetteerRefused,
+    UnknownCheck,
+    check_batch,
+    check_corpus,
+    check_store,
+    check_without_graph,
+    load_corpus_with,
+    run_checks,
+)
 
 
 def catalogue() -> list[CheckInfo]:
@@ -59,6 +68,7 @@ __all__ = [
     "CheckStatus",
     "Evidence",
     "Finding",
+    "GazetteerRefused",
     "GraphIndex",
     "HistoryError",
     "IntegrityReport",
@@ -73,9 +83,11 @@ __all__ = [
     "check_batch",
     "check_corpus",
     "check_store",
+    "check_without_graph",
     "findings_for",
     "history",
     "history_path",
     "latest_report",
+    "load_corpus_with",
     "run_checks",
 ]

@@ -60,6 +60,9 @@ class Check:
     fn: CheckFn
     # Needs the store itself (not only the graph's nodes and edges), e.g. its responsibility rule.
     needs_store: bool = False
+    # Needs a graph at all. False for checks of reference data alone (ambiguous-alias), which still
+    # run when no graph could be built (a gazetteer the loader refuses).
+    needs_graph: bool = True
 
     @property
     def info(self) -> CheckInfo:
@@ -69,11 +72,13 @@ class Check:
 CATALOGUE: dict[str, Check] = {}
 
 
-def check(id: str, severity: Severity, rationale: str, needs_store: bool = False) -> Callable[[CheckFn], CheckFn]:
+def check(
+    id: str, severity: Severity, rationale: str, needs_store: bool = False, needs_graph: bool = True
+) -> Callable[[CheckFn], CheckFn]:
     def deco(fn: CheckFn) -> CheckFn:
         if id in CATALOGUE:
             raise ValueError(f"integrity check {id!r} registered twice")
-        CATALOGUE[id] = Check(id, severity, rationale, fn, needs_store)
+        CATALOGUE[id] = Check(id, severity, rationale, fn, needs_store, needs_graph)
         return fn
 
     return deco

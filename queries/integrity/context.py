@@ -98,7 +98,8 @@ class GraphIndex:
 @dataclass
 class CheckContext:
     """Inputs of one run. `store` is None when a batch could not be written to a store (dry run of a
-    broken corpus): the index then comes from the batch and store-only checks are skipped."""
+    broken corpus): the index then comes from the batch and store-only checks are skipped. Both are
+    None when no graph could be built (`load_error` says why): only reference-data checks run."""
 
     store: GraphStore | None
     batch: GraphBatch | None = None
@@ -108,6 +109,11 @@ class CheckContext:
     load_error: str | None = None
     refs: References = field(default_factory=References)
     _sources: dict[str, SourceText | str] = field(default_factory=dict)
+
+    @property
+    def has_graph(self) -> bool:
+        """False when no graph could be built at all (e.g. a gazetteer the loader refuses)."""
+        return self.store is not None or self.batch is not None
 
     @cached_property
     def index(self) -> GraphIndex:

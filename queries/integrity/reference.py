@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -15,7 +16,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from graph.model import EdgeType, NodeKind
-from loaders.agencies import AGENCIES_FILE
+from loaders.agencies import AGENCIES_FILE, AgencyRecord, index_collisions
 from loaders.context import PROFILES_DIR
 from loaders.corpus import DATA_DIR
 from queries.integrity.model import Severity
@@ -110,3 +111,25 @@ def load_responsibility_expected(path: Path = RESPONSIBILITY_FILE) -> Responsibi
         return ResponsibilityExpected.model_validate(_read_yaml(path) or {})
     except ValidationError as exc:
         raise _first_error(path, exc) from None
+
+
+def read_gazetteer_records(path: Path) -> dict[str, AgencyRecord]:
+    """The agency gazetteer's records without building the resolver (which refuses a name that
+    means two agencies), each with the line of its entry. Raises OSError, yaml.YAMLError or
+    ValueError (an entry that is not a record)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    records: dict[str, AgencyRecord] = {}
+    for entry in (yaml.safe_load(text) or {}).get("agencies", []):
+        rec = AgencyRecord.model_validate(entry)
+        rec.line = next((i for i, s in enumerate(lines, 1) if re.match(rf"\s*- id: {re.escape(rec.id)}\s*$", s)), 0)
+        records[rec.id] = rec
+    return records
+
+
+def gazetteer_collisions(path: Path) -> dict[str, list[str]]:
+    """Names (keys) of the gazetteer that mean more than one agency; empty when it cannot be read."""
+    try:
+        return index_collisions(read_gazetteer_records(path))
+    except (OSError, ValueError, yaml.YAMLError, AttributeError):
+        return {}

@@ -12,12 +12,13 @@ from graph.embedded_store import EmbeddedStore
 from graph.ids import generation_id
 from graph.model import GraphBatch, LoadWarning
 from graph.store import GraphStore
-from loaders.pipeline import load_corpus
+from loaders.agencies import load_agency_book
+from loaders.pipeline import ProgressFn, build_batch, read_corpus_sources
 from queries.integrity import checks as _checks  # noqa: F401 - registers the checks
 from queries.integrity.catalogue import CATALOGUE, Check, Findings, SkipCheck
 from queries.integrity.context import CheckContext
 from queries.integrity.model import CheckRun, CheckStatus, Finding, IntegrityReport, Severity, Summary
-from queries.integrity.reference import References
+from queries.integrity.reference import References, gazetteer_collisions
 
 
 class UnknownCheck(ValueError):
@@ -43,7 +44,10 @@ def _run_one(check: Check, ctx: CheckContext) -> tuple[CheckRun, list[Finding]]:
     out = Findings(check)
     t0 = time.perf_counter()
     status = CheckStatus.PASSED
-    if check.needs_store and ctx.store is None:
+    if check.needs_graph and not ctx.has_graph:
+        status = CheckStatus.SKIPPED
+        out.note("no graph could be built (see the load error); this check needs one")
+    elif check.needs_store and ctx.store is None:
         status = CheckStatus.SKIPPED
         out.note(f"the graph could not be stored ({ctx.load_error}); this check needs a store")
     else:
@@ -140,6 +144,54 @@ def check_batch(
     return run_checks(ctx, only)
 
 
-def check_corpus(corpus_dir: Path, only: Iterable[str] | None = None) -> IntegrityReport:
-    """Dry run of a corpus directory (raises DocumentError when a document cannot be read at all)."""
-    return check_batch(load_corpus(corpus_dir), corpus_dir, only)
+class GazetteerRefused(ValueError):
+    """The agency gazetteer gives one name to two agencies, so the loader refuses it and no graph
+    can be built; str() is the loader's one-line reason."""
+
+
+def load_corpus_with(
+    corpus_dir: Path, refs: References | None = None, progress: ProgressFn | None = None
+) -> GraphBatch:
+    """Build the corpus with the reference data's gazetteer and profiles (the bundled ones by
+    default). Raises DocumentError for a document that cannot be read, GazetteerRefused for a
+    gazetteer in which a name means two agencies, ValueError for any other unusable gazetteer."""
+    refs = refs or References()
+    if progress:
+        progress(f"read {corpus_dir}")
+    sources = read_corpus_sources(corpus_dir)
+    try:
+        book = load_agency_book(refs.agencies)
+    except OSError as exc:
+        raise ValueError(f"{refs.agencies}: cannot read the agency gazetteer ({exc.strerror})") from None
+    except ValueError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if gazetteer_collisions(refs.agencies):
+            raise GazetteerRefused(reason) from None
+        raise
+    return build_batch(sources, book=book, profiles_dir=refs.profiles, progress=progress)
+
+
+def check_without_graph(
+    reason: str,
+    corpus_dir: Path | None,
+    only: Iterable[str] | None = None,
+    refs: References | None = None,
+) -> IntegrityReport:
+    """No graph could be built (`reason`): run the checks of reference data alone (ambiguous-alias)
+    and report every other check as skipped, with the reason."""
+    ctx = CheckContext(None, warnings=None, corpus_dir=corpus_dir, load_error=reason, refs=refs or References())
+    return run_checks(ctx, only)
+
+
+def check_corpus(
+    corpus_dir: Path, only: Iterable[str] | None = None, refs: References | None = None
+) -> IntegrityReport:
+    """Dry run of a corpus directory (raises DocumentError when a document cannot be read at all).
+    A gazetteer the loader refuses because a name means two agencies is reported, not raised: the
+    ambiguous-alias findings, and every check that needs the graph skipped."""
+    refs = refs or References()
+    try:
+        batch = load_corpus_with(corpus_dir, refs)
+    except GazetteerRefused as exc:
+        return check_without_graph(f"the corpus cannot be loaded with this gazetteer: {exc}", corpus_dir, only, refs)
+    return check_batch(batch, corpus_dir, only, refs)

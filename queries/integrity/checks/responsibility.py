@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from collections.abc import Iterable
 
 import yaml
 
-from graph.model import NodeKind
-from loaders.agencies import REF_DOCUMENT, AgencyRecord, agency_node_id, index_collisions
+from graph.model import Node, NodeKind
+from loaders.agencies import REF_DOCUMENT, AgencyRecord, agency_node_id, index_collisions, norm_key
 from loaders.source import SourceText
 from queries.integrity.catalogue import Findings, check, node_evidence
 from queries.integrity.context import CheckContext
 from queries.integrity.model import Evidence, Severity
+from queries.integrity.reference import read_gazetteer_records
 
 
 def expected_kinds(ctx: CheckContext, document: str) -> list[NodeKind]:
@@ -83,38 +83,87 @@ def unknown_agencies(ctx: CheckContext, out: Findings) -> None:
         )
 
 
-def _gazetteer_records(path: Path) -> dict[str, AgencyRecord]:
-    """The gazetteer's records without building the resolver (which refuses a colliding name)."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    records: dict[str, AgencyRecord] = {}
-    for entry in (yaml.safe_load(text) or {}).get("agencies", []):
-        rec = AgencyRecord.model_validate(entry)
-        rec.line = next((i for i, s in enumerate(lines, 1) if re.match(rf"\s*- id: {re.escape(rec.id)}\s*$", s)), 0)
-        records[rec.id] = rec
-    return records
+def _graph_alias_collisions(ctx: CheckContext) -> dict[str, list[Node]]:
+    """Names shared by two Agency nodes of the graph, keyed as the gazetteer keys them: full and
+    English names anywhere; other aliases (abbreviations, former and unit names) anywhere for an
+    agency without a parent, and within its parent for a unit (two ministries may each have a
+    資訊處). A graph loaded with an older gazetteer, or written by other means, can hold what the
+    current gazetteer would refuse."""
+    owners: dict[str, dict[str, Node]] = {}
+    for n in ctx.index.nodes:
+        if n.kind is not NodeKind.AGENCY:
+            continue
+        english = n.attrs.get("english")
+        parent = n.attrs.get("parent")
+        scope = f"{parent.removeprefix('agency/')}:" if isinstance(parent, str) and parent else ""
+        names = [(n.title, ""), *([(english, "")] if isinstance(english, str) and english else [])]
+        aliases = n.attrs.get("aliases")
+        if isinstance(aliases, list):
+            names += [(a, scope) for a in aliases if isinstance(a, str) and a and a != english]
+        for name, prefix in names:
+            key = norm_key(name)
+            if key:
+                owners.setdefault(prefix + key, {}).setdefault(n.id, n)
+    return {k: sorted(v.values(), key=lambda x: x.id) for k, v in sorted(owners.items()) if len(v) > 1}
+
+
+def _as_written(key: str, recs: list[AgencyRecord]) -> str:
+    """The name as the gazetteer writes it (keys are folded: Simplified, half width, no spaces)."""
+    for rec in recs:
+        for name in (rec.name, *rec.aliases):
+            if norm_key(name) == key:
+                return name
+    return key
+
+
+def _split_key(key: str, scopes: Iterable[str]) -> tuple[str, str]:
+    """(scope agency id or "", name key) of an index key: unit names are keyed `parent-id:name`."""
+    scope, sep, name = key.partition(":")
+    return (scope, name) if sep and scope in scopes else ("", key)
 
 
 @check(
     "ambiguous-alias",
     Severity.ERROR,
-    "A name or alias that means two agencies would assign work to the wrong one; the next load "
-    "refuses such a gazetteer, so this catches an edited data/agencies.yaml before it does.",
+    "A name or alias that means two agencies would assign work to the wrong one: checked in the "
+    "gazetteer (the next load refuses it, so an edited data/agencies.yaml is caught first) and "
+    "among the Agency nodes of the graph.",
+    needs_graph=False,
 )
 def ambiguous_aliases(ctx: CheckContext, out: Findings) -> None:
+    reported: set[tuple[str, frozenset[str]]] = set()
     try:
-        records = _gazetteer_records(ctx.refs.agencies)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
+        records = read_gazetteer_records(ctx.refs.agencies)
+    except (OSError, ValueError, yaml.YAMLError, AttributeError) as exc:
         out.add(f"the agency gazetteer cannot be read: {exc}".splitlines()[0])
-        return
+        records = {}
     for key, ids in index_collisions(records).items():
         # Keys of bare unit names are scoped to their parent ("moea:资讯处").
-        scope, _, name = key.rpartition(":") if ":" in key and key.split(":")[0] in records else ("", "", key)
+        scope, name = _split_key(key, records)
+        name = _as_written(name, [records[i] for i in ids])
         where = f" inside {records[scope].name}" if scope else ""
         ev = [Evidence(document=REF_DOCUMENT, line=records[i].line or None, quote=f"- id: {i}") for i in ids]
         names = ", ".join(f"{records[i].name} ({i})" for i in ids)
+        reported.add((key, frozenset(agency_node_id(i) for i in ids)))
         out.add(
             f"the name {name!r}{where} resolves to {len(ids)} agencies: {names}",
             focus=agency_node_id(ids[0]),
             evidence=ev,
+        )
+    if not ctx.has_graph:
+        out.note("no graph to compare: only the gazetteer was checked")
+        return
+    agency_ids = {n.id.removeprefix("agency/") for n in ctx.index.nodes if n.kind is NodeKind.AGENCY}
+    for key, nodes in _graph_alias_collisions(ctx).items():
+        if (key, frozenset(n.id for n in nodes)) in reported:
+            continue  # the gazetteer finding above says it already
+        scope, name = _split_key(key, agency_ids)
+        name = next((a for n in nodes for a in (n.title, *n.attrs.get("aliases", [])) if norm_key(a) == name), name)
+        parent = ctx.index.by_id.get(agency_node_id(scope)) if scope else None
+        where = f" inside {parent.title if parent else scope}" if scope else ""
+        names = ", ".join(f"{n.title} ({n.id})" for n in nodes)
+        out.add(
+            f"{len(nodes)} agencies of the graph share the name {name!r}{where}: {names}",
+            focus=nodes[0].id,
+            evidence=[node_evidence(n) for n in nodes],
         )
