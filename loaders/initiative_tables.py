@@ -9,8 +9,9 @@ Pure: text in, tables out. Matching entries to the body's measures is the reader
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -395,7 +396,7 @@ class RowMatch:
     entry: TableEntry
     subrow: SubRow
     targets: list[str]
-    how: Literal["title", "content", "items", "order", "previous", "none"]
+    how: Literal["title", "content", "items", "order", "paragraph", "previous", "none"]
     score: float
     note: str | None = None
 
@@ -412,6 +413,45 @@ def similarity(a: str, b: str) -> float:
 
 def partial_similarity(a: str, b: str) -> float:
     return float(fuzz.partial_ratio(_key(a), _key(b)))
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    k = _key(text)
+    return frozenset(k[i : i + 2] for i in range(len(k) - 1))
+
+
+class ParagraphIndex:
+    """Body items as whole paragraphs (title and text, with their sub-items'), for rows that name
+    an item by neither its title nor a phrase of it but say the same thing in other words (001:1512
+    `強化與企業創投交流，鼓勵企業創投投資新創` vs 001:1468-1470 `…透過企業創投(CVC)…`).
+
+    A row's text scores against a paragraph by the share of its character bigrams the paragraph
+    holds, each weighted by how rare it is among the document's paragraphs (a bigram every measure
+    uses, 推動 or 新創, says little; 籌資 or 創投 says which measure)."""
+
+    def __init__(self, cands: Iterable[Candidate]) -> None:
+        self.grams: dict[str, frozenset[str]] = {}
+        for c in cands:
+            self.grams[c.key] = _bigrams(f"{c.title} {c.text}")
+        df: dict[str, int] = {}
+        for g in self.grams.values():
+            for x in g:
+                df[x] = df.get(x, 0) + 1
+        n = len(self.grams)
+        self._idf = {x: math.log((n + 1) / (d + 1)) for x, d in df.items()}
+        self._unseen = math.log(n + 1)
+
+    def idf(self, gram: str) -> float:
+        return self._idf.get(gram, self._unseen)
+
+    def score(self, text: str, c: Candidate) -> float:
+        """0..100: the weighted share of `text`'s bigrams found in `c`'s paragraph."""
+        grams = _bigrams(text)
+        total = sum(self.idf(x) for x in grams)
+        para = self.grams.get(c.key)
+        if para is None:
+            para = self.grams[c.key] = _bigrams(f"{c.title} {c.text}")
+        return 100.0 * sum(self.idf(x) for x in grams & para) / total if total else 0.0
 
 
 def _title_score(t: str, c: Candidate) -> float:
@@ -476,6 +516,7 @@ def match_group(
     min_content: float = 60.0,
     strong_title: float = 80.0,
     strong_content: float = 80.0,
+    paragraphs: ParagraphIndex | None = None,
 ) -> list[RowMatch]:
     """Assign every printed row of one strategy's entries to body items (candidates in body order).
 
@@ -488,6 +529,9 @@ def match_group(
       item, the row is jumbled (001:865-868) and the match says so.
     - Rows still unmatched, between matched rows, take the body measures left between those rows
       when there are exactly as many (tables follow the body's order).
+    - Rows still unmatched go to the measure no other row names whose whole paragraph says what
+      they say (`paragraphs`; see `_match_by_paragraph`), or to one such measure per clause of a
+      具體措施 that joins two (`…數位公共服務，及依據區域特性，推動…`, 001:496).
     """
     by_key = {c.key: c for c in cands}
     out: list[RowMatch] = []
@@ -525,6 +569,7 @@ def match_group(
             out.append(m)
             prev = m
     _match_by_position(out, cands)
+    _match_by_paragraph(out, cands, paragraphs or ParagraphIndex(cands))
     return out
 
 
@@ -558,3 +603,60 @@ def _match_by_position(matches: list[RowMatch], cands: list[Candidate]) -> None:
                 m.note = "matched by position: the only body measure left between its neighbours' rows"
                 used.add(k)
         i = j
+
+
+# A row names a free measure by paragraph when its cells share on average at least this weighted
+# share of bigrams with the measure's paragraph, and clearly more than with any other free measure.
+MIN_PARAGRAPH = 20.0
+PARAGRAPH_LEAD = 1.5
+# Clauses of one 具體措施 that name two things (`甲，及乙`; `甲；乙`).
+_CLAUSES = re.compile(r"[，,]\s*(?:以及|及)|[；;]")
+
+
+def _free_measures(matches: list[RowMatch], cands: list[Candidate]) -> list[Candidate]:
+    """The measures (with their sub-items) no row names."""
+    measures = [c for c in cands if c.positional]
+    by_key = {c.key: c for c in cands}
+    used = {m.key for m in measures for r in matches for k in r.targets if m.key in by_key[k].lineage}
+    return [m for m in measures if m.key not in used]
+
+
+def _clear_best(scores: list[tuple[float, str]]) -> tuple[str, float] | None:
+    scores = sorted(scores, reverse=True)
+    if not scores or scores[0][0] < MIN_PARAGRAPH:
+        return None
+    if len(scores) > 1 and scores[0][0] < PARAGRAPH_LEAD * scores[1][0]:
+        return None
+    return scores[0][1], scores[0][0]
+
+
+def _match_by_paragraph(matches: list[RowMatch], cands: list[Candidate], index: ParagraphIndex) -> None:
+    """Rows no title, content or position names, against the measures no row names, by what their
+    whole paragraphs say (the table paraphrases the body: 001:1513 `亞洲創新籌資平臺推動計畫` for
+    001:1472 擴大臺灣資本市場規模, whose text `推動亞洲創新籌資平臺`; 001:1530-1531 for 001:1498,
+    whose text `擴大東京、矽谷海外新創基地…`). Several rows may name one measure."""
+    free = _free_measures(matches, cands)
+    if not free:
+        return
+    for m in matches:
+        if m.targets:
+            continue
+        title = clean_cell(m.entry.title)
+        clauses = [c for c in _CLAUSES.split(title) if _key(c)]
+        if len(clauses) > 1:
+            named = [_clear_best([(index.score(c, f), f.key) for f in free]) for c in clauses]
+            keys = list(dict.fromkeys(n[0] for n in named if n is not None))
+            if len(keys) > 1 and all(n is not None for n in named):
+                m.targets, m.how, m.score = keys, "paragraph", min(n[1] for n in named if n is not None)
+                m.note = (
+                    "matched by paragraph: each clause of its 具體措施 says what one body measure's text says "
+                    f"({', '.join(keys)})"
+                )
+                continue
+        cells = [t for t in (title, clean_cell(m.subrow.content)) if _key(t)]
+        if not cells:
+            continue
+        best = _clear_best([(sum(index.score(t, f) for t in cells) / len(cells), f.key) for f in free])
+        if best is not None:
+            m.targets, m.how, m.score = [best[0]], "paragraph", best[1]
+            m.note = "matched by paragraph: its cells say what the text of a body measure no other row names says"

@@ -148,9 +148,16 @@ def test_bold_markers_001_1337(corpus_store: EmbeddedStore) -> None:
     ("line", "agency"),
     [
         pytest.param(130, "nstc", id="001:115 全民智慧生活圈 國科會"),
+        pytest.param(556, "moea", id="001:116 百工百業智慧應用 經濟部"),
         pytest.param(633, "moda", id="001:117 AI 數位產業登峰 數發部"),
         pytest.param(705, "moea", id="001:118 矽光子技術全球領先 經濟部"),
+        # 001:120 repeats the header after the page break
+        pytest.param(761, "nstc", id="001:121 全球量子能力登頂 國科會"),
+        pytest.param(929, "nstc", id="001:122 全球 AI 機器人供應鏈樞紐 國科會"),
+        pytest.param(1091, "nstc", id="001:123 主權 AI 及算力建設 國科會"),
+        pytest.param(1182, "moda", id="001:124 智慧政府與資料治理 數發部"),
         pytest.param(1283, "ndc", id="001:125 AI 人才生態系引領國際 國發會"),
+        pytest.param(1436, "ndc", id="001:126 千億資金驅動創新 國發會"),
     ],
 )
 def test_table_1_leads(corpus_store: EmbeddedStore, line: int, agency: str) -> None:
@@ -244,6 +251,68 @@ def test_rows_without_body_counterpart_001_610_1525(corpus_store: EmbeddedStore)
     assert 1525 in s2.attrs["table_rows"]
     edge = assigned(corpus_store, s2, LEADS)["agency/moea-sme"]
     assert edge.provenance.note is not None and "no body measure matches" in edge.provenance.note
+
+
+def test_row_1512_names_1468_by_its_text(corpus_store: EmbeddedStore) -> None:
+    # 001:1512 鼓勵企業擴大投資 | 強化與企業創投交流，鼓勵企業創投投資新創 | 114/01-117/12 |
+    #   國發會產業處、經濟部產發署、國發基金
+    # names no body title, but 001:1468 (2)鼓勵 CVC、保險業等民間業者投資 AI 新創, whose text (001:1470)
+    # 「…透過企業創投(CVC)結合投資導入補助計畫，加速企業策略投資…」
+    m = at(corpus_store, 1468, M)
+    leads = assigned(corpus_store, m, LEADS)
+    assert set(leads) == {"agency/ndc-did", "agency/moea-ida", "agency/ndf"}
+    assert leads["agency/ndf"].provenance.line_start == 1512
+    assert leads["agency/ndf"].attrs["match"] == "paragraph"
+    assert (m.attrs["schedule_start"], m.attrs["schedule_end"]) == ("2025-01", "2028-12")
+
+
+def test_row_1513_names_1472_by_its_text(corpus_store: EmbeddedStore) -> None:
+    # 001:1513 亞洲創新籌資平臺推動計畫 | … | 115/01~117/12 | 金管會證券期貨局
+    # -> 001:1472 (3)擴大臺灣資本市場規模, whose text (001:1474) 「重點扶植代表性新創，並推動亞洲創新籌資平臺…」
+    m = at(corpus_store, 1472, M)
+    leads = assigned(corpus_store, m, LEADS)
+    assert list(leads) == ["agency/fsc-sfb"]  # 證期局, a unit of 金管會
+    unit = corpus_store.node("agency/fsc-sfb")
+    assert unit is not None and unit.attrs["parent"] == "agency/fsc"
+    assert leads["agency/fsc-sfb"].provenance.line_start == 1513
+    assert (m.attrs["schedule_start"], m.attrs["schedule_end"]) == ("2026-01", "2028-12")
+
+
+def test_rows_1530_1531_name_1498_by_its_text(corpus_store: EmbeddedStore) -> None:
+    # 001:1530 橋接國內外新創及資源 | 打造國際新創基地…帶領新創參與國際展會… | 114/01-117/12 |
+    #   國科會產學處、經濟部中企署
+    # 001:1531 雙向連結全球資源 | 藉由強化矽谷及東京新創基地功能… | 113/01-117/12 |
+    #   國發會產業處、經濟部中企署、國科會產學處
+    # -> 001:1498 (2) 協助 AI 新創對接國際商機及參展爭取訂單: 001:1500 「A. 擴大東京、矽谷海外新創基地服務量能…」,
+    #    001:1501 「B. 輔導 AI 新創參加國際展會…」
+    m = at(corpus_store, 1498, M)
+    leads = assigned(corpus_store, m, LEADS)
+    assert set(leads) == {"agency/nstc-aip", "agency/moea-sme", "agency/ndc-did"}
+    assert leads["agency/moea-sme"].attrs["rows"] == [1530, 1531]
+    assert leads["agency/ndc-did"].provenance.line_start == 1531
+    assert m.attrs["table_rows"] == [1530, 1531]
+    assert (m.attrs["schedule_start"], m.attrs["schedule_end"]) == ("2024-01", "2028-12")
+    # and the strategy (001:1492 3. 對接國際創新資源) no longer holds them as unmatched rows
+    s = at(corpus_store, 1492, S)
+    assert not s.attrs.get("table_rows")
+    assert not assigned(corpus_store, s, LEADS)
+    # 001:1442 1. 活絡投資生態系 likewise (rows 1512/1513 are its measures'); 1525 stays (no body measure)
+    assert not at(corpus_store, 1442, S).attrs.get("table_rows")
+
+
+def test_row_496_covers_two_measures(corpus_store: EmbeddedStore) -> None:
+    # 001:496 跨部會協作推動百萬用戶等級數位公共服務，及依據區域特性，推動跨域創新應用服務。| … |
+    #   115/01-118/12 | 數發部數產署
+    # Its two clauses are the two measures of 8. AI 智慧城市 (001:374):
+    #   001:381 (1)建立跨部會 AI 智慧城市整合協作機制：…公共服務…
+    #   001:382 (2)推動區域主題式 AI 智慧城市應用：…訂定具區域特色之智慧城市發展策略主軸…
+    for line in (381, 382):
+        m = at(corpus_store, line, M)
+        assert list(assigned(corpus_store, m, LEADS)) == ["agency/moda-adi"], line
+        assert m.attrs["table_rows"] == [496], line
+        assert (m.attrs["schedule_start"], m.attrs["schedule_end"]) == ("2026-01", "2029-12"), line
+    s = at(corpus_store, 374, S)
+    assert not assigned(corpus_store, s, LEADS)
 
 
 # --- schedules --------------------------------------------------------------------------------------

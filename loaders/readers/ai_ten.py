@@ -19,6 +19,7 @@ from loaders.agencies import AgencyBook, AgencyRecord
 from loaders.context import DocInput, DocResult
 from loaders.initiative_tables import (
     Candidate,
+    ParagraphIndex,
     RowMatch,
     Schedule,
     SubRow,
@@ -277,6 +278,9 @@ def _read_measure_tables(
     for i, it in enumerate(items):
         children.setdefault(it.parent, []).append(i)
     tops = children.get(None, [])
+    # Every strategy's candidates, once: rare words are rare across the whole document.
+    cands_of = {s: _candidates(doc, ospec, items, nodes, children, s) for t in tops for s in children.get(t, [])}
+    paragraphs = ParagraphIndex(c for cs in cands_of.values() for c in cs)
     for table in read_tables(doc.source, spec):
         title = re.sub(r"^表\s*\d+\s*", "", table.caption)
         name = re.search(r"「([^」]+)」", title)
@@ -295,9 +299,9 @@ def _read_measure_tables(
                     f"group row {group.number}. {group.title} names no strategy of {items[top].title}",
                 )
                 continue
-            cands = _candidates(doc, ospec, items, nodes, children, strat)
+            cands = cands_of[strat]
             entries = merge_page_breaks(group.entries, cands)
-            matches = match_group(entries, cands)
+            matches = match_group(entries, cands, paragraphs=paragraphs)
             _apply_group(doc, ctx, book, spec, table.caption, group, matches, nodes[strat], extra, edges, result)
     for attrs in extra.values():
         parsed: list[Schedule] = attrs.pop("_parsed", [])
@@ -326,9 +330,15 @@ def _candidates(
     below = _descendants(children, strat)
     if not below:
         it = items[strat]
+        # The strategy itself (no measure to match by position or by paragraph).
         return [
             Candidate(
-                nodes[strat].id, it.title, _heading(doc, ospec, it), f"{it.title} {it.description}", (nodes[strat].id,)
+                nodes[strat].id,
+                it.title,
+                _heading(doc, ospec, it),
+                f"{it.title} {it.description}",
+                (nodes[strat].id,),
+                positional=False,
             )
         ]
     top_level = items[below[0]].level
