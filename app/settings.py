@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     neo4j_user: str | None = None
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    # The graph's name inside the database: several deployments (or test runs) can share one.
+    neo4j_graph: str = "main"
     # Seconds between attempts to reach an unreachable database at start-up.
     reconnect_seconds: float = 5.0
     # Admin token for the reload mutation (disabled when unset).

@@ -16,5 +16,6 @@ def make_store(settings: Settings) -> GraphStore:
             user=settings.neo4j_user,
             password=settings.neo4j_password,
             database=settings.neo4j_database,
+            graph=settings.neo4j_graph,
         )
     return EmbeddedStore()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,12 @@ def test_settings_select_the_neo4j_store(bolt_target: BoltTarget) -> None:
     assert isinstance(make_store(Settings(neo4j_uri=None)), EmbeddedStore)
 
 
-def test_cli_load_stats_export_on_neo4j(bolt_target: BoltTarget, corpus_store: EmbeddedStore, tmp_path: Path) -> None:
+def test_cli_load_stats_export_on_neo4j(
+    bolt_target: BoltTarget, corpus_store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A graph name of its own: NEO4J_URI may name a database that serves a real graph ("main").
+    graph = f"cli-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("POLICYGRAPH_NEO4J_GRAPH", graph)
     flags = ["--neo4j-uri", bolt_target.uri]
     for flag, value in (
         ("--neo4j-user", bolt_target.user),
@@ -211,6 +217,6 @@ def test_cli_load_stats_export_on_neo4j(bolt_target: BoltTarget, corpus_store: E
         assert stats.exit_code == 0, stats.output
         assert str(len(corpus_store.nodes(kinds=[NodeKind.MEASURE]))) in stats.output
     finally:
-        bolt_target.store(graph="main").drop()
+        bolt_target.store(graph=graph).drop()
     info = corpus_store.generation()
     assert info is not None and json.loads(out.read_text(encoding="utf-8"))["generation"] == info.generation
