@@ -25,6 +25,13 @@ class CountingStore:
         self._inner = inner
         self.calls: Counter[str] = Counter()
 
+    def pinned(self) -> CountingStore:
+        """The view a request reads through counts into the same counter."""
+        self.calls["pinned"] += 1
+        view = CountingStore(self._inner.pinned())
+        view.calls = self.calls
+        return view
+
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._inner, name)
         if not callable(attr) or name.startswith("_"):
@@ -62,6 +69,7 @@ NESTED = """query($n: Int!) { nodes(kinds: [MEASURE], document: "st-plan-114", f
 def cost(proxy: CountingStore, post: Callable[..., dict[str, Any]], n: int) -> tuple[int, dict[str, Any]]:
     proxy.calls.clear()
     body = post(NESTED, n=n)
+    assert proxy.calls.pop("pinned") == 1  # one view per request, whatever it asks
     return sum(proxy.calls.values()), body
 
 
