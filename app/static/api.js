@@ -15,34 +15,46 @@ async function gql(query, variables = {}, { cached = true } = {}) {
   const key = cached ? JSON.stringify([query, variables]) : null;
   if (key && cache.has(key)) return cache.get(key);
   const pending = (async () => {
-    let resp;
+    // One performance measure per request ("graphql Node", …), read by benchmarks/bench_explorer.py
+    // and shown in the browser's performance panel.
+    const started = performance.now();
+    const op = (/query (\w+)/.exec(query) || [null, "?"])[1];
     try {
-      resp = await fetch(ENDPOINT, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ query, variables }),
-      });
-    } catch {
-      throw new ApiError("The server cannot be reached.");
+      return await send(query, variables);
+    } finally {
+      performance.measure(`graphql ${op}`, { start: started });
     }
-    let body;
-    try {
-      body = await resp.json();
-    } catch {
-      throw new ApiError(`The server answered ${resp.status} without data.`);
-    }
-    if (body.errors && body.errors.length) {
-      // Messages only: the API never sends stack traces, and the page never shows them.
-      throw new ApiError(body.errors.map((e) => String(e.message).split("\n")[0]).join("; "));
-    }
-    if (!resp.ok) throw new ApiError(`The server answered ${resp.status}.`);
-    return body.data;
   })();
   if (key) {
     cache.set(key, pending);
     pending.catch(() => cache.delete(key));
   }
   return pending;
+}
+
+async function send(query, variables) {
+  let resp;
+  try {
+    resp = await fetch(ENDPOINT, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch {
+    throw new ApiError("The server cannot be reached.");
+  }
+  let body;
+  try {
+    body = await resp.json();
+  } catch {
+    throw new ApiError(`The server answered ${resp.status} without data.`);
+  }
+  if (body.errors && body.errors.length) {
+    // Messages only: the API never sends stack traces, and the page never shows them.
+    throw new ApiError(body.errors.map((e) => String(e.message).split("\n")[0]).join("; "));
+  }
+  if (!resp.ok) throw new ApiError(`The server answered ${resp.status}.`);
+  return body.data;
 }
 
 // GraphQL enums are the server's member names (MEASURE, SUBGOAL); the page uses the kind values.
