@@ -6,16 +6,24 @@ English name is expanded to all of that agency's names, so 數發部, MODA and �
 same agency (first) and the same items that mention it. Results are ranked, and each carries the
 text that matched with the match located inside it.
 
-The index is built from one `store.nodes()` call; callers cache it per graph generation.
+The index is built from one `store.nodes()` call; callers cache it per graph generation. With the
+entries it keeps posting lists (which entries hold which folded character pairs, single characters and
+ASCII words), so a search tests only the entries that hold every piece of the query: its cost grows
+with the answer, not with the corpus.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
+from itertools import pairwise
+from operator import add, methodcaller
 
 import opencc
 
@@ -238,6 +246,48 @@ def entry_for(node: Node) -> Entry:
     return Entry(node, tuple(fields), frozenset(node_years(node)), "\x00".join(f.folded for f in fields))
 
 
+# --- posting lists ----------------------------------------------------------------------------
+# Keys of a folded text: every ASCII word (maximal run of [a-z0-9], as `find` sees word boundaries),
+# every pair of adjacent characters that are not both ASCII letters/digits, and every single
+# character that is not one. The three kinds cannot collide: a key of ASCII letters/digits only is a
+# word; any other key of two characters is a pair, of one a single character.
+_TOKEN = re.compile(r"[a-z0-9]+")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def text_keys(folded: str) -> set[str]:
+    """Index keys of one folded field."""
+    keys = set(map(add, folded, folded[1:]))
+    words = _TOKEN.findall(folded)
+    for w in words:  # pairs inside a word are covered by the word
+        if len(w) > 1:
+            keys.difference_update(map(add, w, w[1:]))
+    keys.update(words)
+    keys.update(set(folded) - _WORD_CHARS)
+    return keys
+
+
+def term_keys(term: str) -> list[str]:
+    """Keys every text where the folded `term` matches (as `find` matches) must hold: its ASCII
+    words (a word of the term is a whole word where it matches: `find` puts a word boundary at an
+    ASCII end of the term, and inside the term the word ends at a non-word character), its pairs of
+    characters that are not both ASCII letters/digits, and itself when it is one such character."""
+    if not term:
+        return []
+    if len(term) == 1:
+        return [term]
+    keys = dict.fromkeys(_TOKEN.findall(term))
+    for a, b in pairwise(term):
+        if a not in _WORD_CHARS or b not in _WORD_CHARS:
+            keys[a + b] = None
+    return list(keys)
+
+
+def _has(posting: array[int], i: int) -> bool:
+    k = bisect_left(posting, i)
+    return k < len(posting) and posting[k] == i
+
+
 @dataclass
 class SearchIndex:
     entries: list[Entry]
@@ -246,10 +296,44 @@ class SearchIndex:
     # (kind, document) -> entries in document order: list filters without a scan of the graph.
     by_kind_doc: dict[tuple[NodeKind, str], list[Entry]] = field(default_factory=dict)
 
+    # text key (see text_keys) -> positions in `entries` of the entries whose fields hold it,
+    # ascending; machine ints, not objects, so the index adds few objects for the collector.
+    postings: dict[str, array[int]] = field(default_factory=dict, repr=False)
+
     def __post_init__(self) -> None:
         self.by_id = {e.node.id: e for e in self.entries}
         for e in self.entries:
             self.by_kind_doc.setdefault((e.node.kind, e.node.document), []).append(e)
+        postings: defaultdict[str, array[int]] = defaultdict(partial(array, "i"))
+        get = postings.__getitem__
+        for i, e in enumerate(self.entries):
+            # The blob's keys are its fields' keys plus pairs with the separator: a superset, so no
+            # entry is missed, from one call per entry instead of one per field.
+            keys = text_keys(e.blob)
+            deque(map(methodcaller("append", i), map(get, keys)), 0)  # postings[k].append(i) for each key
+        self.postings = dict(postings)
+
+    def candidates(self, term: str) -> set[int]:
+        """Positions in `entries` of every entry where the folded `term` may match (a superset of
+        those where `find` finds it in a field): the intersection of the postings of its keys."""
+        lists: list[array[int]] = []
+        for k in term_keys(term):
+            p = self.postings.get(k)
+            if p is None:
+                return set()
+            lists.append(p)
+        if not lists:
+            return set()
+        lists.sort(key=len)
+        found = set(lists[0])
+        for p in lists[1:]:
+            if not found:
+                break
+            if len(found) * 16 < len(p):  # a few candidates: look each up in the long list
+                found = {i for i in found if _has(p, i)}
+            else:
+                found.intersection_update(p)
+        return found
 
     def select(self, kinds: Iterable[NodeKind] | None = None, document: str | None = None) -> list[Node]:
         """Nodes of the given kinds and/or document, in document order."""
@@ -382,15 +466,31 @@ def _best(entry: Entry, terms: Sequence[tuple[str, str | None]]) -> Hit | None:
     return Hit(entry.node, round(score, 3), f.name, f.text, term, original)
 
 
+@dataclass
+class SearchStats:
+    """What one search did: entries that may match (from the postings) and entries the exact
+    matcher tested (candidates that passed the kind, document and id filters)."""
+
+    candidates: int = 0
+    examined: int = 0
+
+
 def search(
     index: SearchIndex,
     query: str,
     kinds: Iterable[NodeKind] | None = None,
     documents: Iterable[str] | None = None,
     ids: set[str] | None = None,
+    *,
+    stats: SearchStats | None = None,
+    exhaustive: bool = False,
 ) -> list[Hit]:
     """Ranked hits for `query` (best first; ties in document order). Multi-word queries that match
-    nowhere as a whole match when every word matches the same node."""
+    nowhere as a whole match when every word matches the same node.
+
+    Only the candidates from the postings are tested (an entry can match a term only if it holds
+    all the term's keys); `exhaustive` tests every entry instead, the reference the postings must
+    agree with."""
     q = fold(query)
     if not q:
         return []
@@ -399,8 +499,27 @@ def search(
     terms: list[tuple[str, str | None]] = [(q, None)] + [(fold(n), n) for n in expansions(query)]
     words = [fold(w) for w in query.split()] if len(query.split()) > 1 else []
 
+    entries: Iterable[Entry]
+    if exhaustive:
+        entries = index.entries
+        n_candidates = len(index.entries)
+    else:
+        found: set[int] = set()
+        for term, _ in terms:
+            found |= index.candidates(term)
+        if words:  # every word must match the same entry
+            common = index.candidates(words[0])
+            for w in words[1:]:
+                if not common:
+                    break
+                common &= index.candidates(w)
+            found |= common
+        entries = [index.entries[i] for i in sorted(found)]
+        n_candidates = len(found)
+
     hits: list[Hit] = []
-    for e in index.entries:
+    examined = 0
+    for e in entries:
         n = e.node
         if kindset is not None and n.kind not in kindset:
             continue
@@ -408,6 +527,7 @@ def search(
             continue
         if ids is not None and n.id not in ids:
             continue
+        examined += 1
         h = _best(e, terms)
         if h is None and words:
             parts = [_best(e, [(w, None)]) for w in words]
@@ -422,20 +542,44 @@ def search(
                 )
         if h is not None:
             hits.append(h)
+    if stats is not None:
+        stats.candidates += n_candidates
+        stats.examined += examined
     hits.sort(key=lambda h: (-h.score, h.node.document, h.node.order, h.node.id))
     return hits
 
 
-def text_filter(index: SearchIndex, nodes: Iterable[Node], query: str) -> list[Node]:
+def _contains_any(e: Entry, terms: Sequence[str]) -> bool:
+    return any(find(f.folded, t) >= 0 for f in e.fields for t in terms)
+
+
+def text_filter(
+    index: SearchIndex, nodes: Iterable[Node], query: str, *, stats: SearchStats | None = None
+) -> list[Node]:
     """Nodes (order kept) whose title, names or text contain `query` (folded), or another name of
-    the agency it names."""
+    the agency it names. Nodes of the index are tested only when the postings say they may match."""
     terms = [fold(query)] + [fold(n) for n in expansions(query)]
     terms = [t for t in terms if t]
+    if not terms:
+        return []
+    found: set[int] = set()
+    for t in terms:
+        found |= index.candidates(t)
+    candidate_ids = {index.entries[i].node.id for i in found}
     out = []
+    examined = 0
     for n in nodes:
-        e = index.by_id.get(n.id) or entry_for(n)
-        if any(find(f.folded, t) >= 0 for f in e.fields for t in terms):
+        e = index.by_id.get(n.id)
+        if e is None:  # not in the index (another graph's node): test it as before
+            e = entry_for(n)
+        elif n.id not in candidate_ids:
+            continue
+        examined += 1
+        if _contains_any(e, terms):
             out.append(n)
+    if stats is not None:
+        stats.candidates += len(found)
+        stats.examined += examined
     return out
 
 

@@ -33,6 +33,7 @@ class GenerationCache:
     def __init__(self, max_entries: int = 256) -> None:
         self.max_entries = max_entries
         self._generation: str | None = None
+        self._loaded_at: str | None = None  # when the cached generation was loaded
         self._values: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._build_locks: dict[str, threading.Lock] = {}
@@ -45,8 +46,18 @@ class GenerationCache:
 
     def get(self, store: GraphStore, generation: str, name: str, build: Callable[[], R]) -> R:
         with self._lock:
+            current = generation == self._generation
+        info = None if current else store.generation()
+        with self._lock:
             if generation != self._generation:
+                # A request still reading a graph older than the cached one (it began before a
+                # reload) gets its value built, but neither kept nor evicting the newer graph's.
+                if info is None or info.generation != generation:
+                    return build()
+                if self._loaded_at is not None and info.loaded_at < self._loaded_at:
+                    return build()
                 self._generation, self._values, self._build_locks = generation, {}, {}
+                self._loaded_at = info.loaded_at
             if name in self._values:
                 return self._values[name]
             lock = self._build_locks.setdefault(name, threading.Lock())

@@ -4,7 +4,7 @@ search, targets, stats, documents), and the admin-only reload mutation."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated
 
 import anyio.to_thread
@@ -46,14 +46,27 @@ MAX_TEXT = 200  # characters of a search text
 
 
 # --- helpers shared by resolvers ---------------------------------------------------------------
+SEARCH_INDEX = "search-index"
+AGENCIES = "agencies"
+
+
+def _agencies(store: GraphStore) -> list[GraphNode]:
+    return store.nodes(kinds=[NodeKind.AGENCY])
+
+
+# Per-generation values that most requests need, by cache name: built right after each load (the
+# router's post-load hook), so the first request after a load does not wait for them.
+WARM_UP: dict[str, Callable[[GraphStore], object]] = {SEARCH_INDEX: sq.SearchIndex.build, AGENCIES: _agencies}
+
+
 async def index(ctx: Ctx) -> sq.SearchIndex:
     store = ctx.store
-    return await ctx.cached("search-index", lambda: sq.SearchIndex.build(store))
+    return await ctx.cached(SEARCH_INDEX, lambda: sq.SearchIndex.build(store))
 
 
 async def agency_nodes(ctx: Ctx) -> list[GraphNode]:
     store = ctx.store
-    return await ctx.cached("agencies", lambda: store.nodes(kinds=[NodeKind.AGENCY]))
+    return await ctx.cached(AGENCIES, lambda: _agencies(store))
 
 
 async def require_node(ctx: Ctx, node_id: str, what: str = "node") -> GraphNode:
