@@ -62,14 +62,23 @@ _STATUS_STYLE = {
 
 
 def _stored_warnings(store: GraphStore, settings: Settings) -> list[LoadWarning] | None:
-    """A graph this process did not load (Neo4j): rebuild the batch from the corpus, without writing,
-    and use its warnings only if it is the very graph the store serves."""
+    """The warnings of the load that produced a graph this process did not load (Neo4j): those the
+    load recorded in the history for the served generation; failing that, rebuild the batch from
+    the corpus, without writing, and use its warnings only if it is the very graph the store serves."""
     info = store.generation()
+    if info is None:
+        return None
+    try:
+        recorded = RunHistory(history_path(settings.history_db)).load_warnings(info.generation)
+    except HistoryError:
+        recorded = None
+    if recorded is not None:
+        return recorded
     try:
         batch = load_corpus(settings.corpus)
     except (DocumentError, ValueError):
         return None
-    return list(batch.warnings) if info is not None and generation_id(batch) == info.generation else None
+    return list(batch.warnings) if generation_id(batch) == info.generation else None
 
 
 def _check_served(settings: Settings, only: list[str] | None, refs: References) -> IntegrityReport:

@@ -1,9 +1,11 @@
 """Monitoring: integrity checks after every load and on a schedule, their history, and /metrics.
 
-- After each successful load (GraphService.post_load) the checks run on the new graph.
+- After each successful load (GraphService.post_load) the checks run on the new graph, and the
+  load's warnings are recorded with its generation (so any process serving that generation can
+  check them later: unknown-agency).
 - APScheduler 3 (BackgroundScheduler) runs them every `check_interval_seconds` or on `check_cron`.
 - Every run is recorded in the SQLite history (Settings.history_db, default
-  .policygraph/history.sqlite in the working directory).
+  .policygraph/history.sqlite in the working directory) with what started it (TRIGGERS).
 - /metrics exposes Prometheus gauges: findings by check and severity, time and duration of the last
   run, runs by trigger.
 """
@@ -28,9 +30,28 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from app.service import GraphService, LoadReport
 from app.settings import Settings
 from graph.model import GraphBatch, LoadWarning
-from queries.integrity import CATALOGUE, IntegrityReport, RunHistory, Severity, check_store, history_path
+from queries.integrity import (
+    CATALOGUE,
+    HistoryError,
+    IntegrityReport,
+    RunHistory,
+    Severity,
+    check_store,
+    history_path,
+)
 
 log = logging.getLogger("policygraph")
+
+
+# What starts a recorded run (RunRecord.trigger, the `trigger` label of the runs metric).
+TRIGGERS = {
+    "load": "a load by this process (`policygraph load`, the server's own load at start-up or once "
+    "the database answers, the reload mutation), on the graph it just wrote",
+    "startup": "the server started on a graph it did not load (Neo4j already holding one)",
+    "schedule": "the server's schedule (check_interval_seconds or check_cron)",
+    "cli": "`policygraph check --record`",
+    "dry-run": "`policygraph check --dry-run --record` (a corpus built into a store of its own)",
+}
 
 
 class ScheduleError(ValueError):
@@ -91,6 +112,9 @@ class IntegrityMonitor:
         )
         self._run_lock = threading.Lock()
         self._scheduler: BackgroundScheduler | None = None
+        # The last load whose run was recorded (by on_load or the initial run), so it is not run twice.
+        self._checked_load: LoadReport | None = None
+        self._state_lock = threading.Lock()
 
     # --- running --------------------------------------------------------------------------------
     def _corpus(self) -> Path:
@@ -98,12 +122,27 @@ class IntegrityMonitor:
         return Path(last.corpus) if last is not None and last.ok else self.svc.settings.corpus
 
     def _warnings(self) -> list[LoadWarning] | None:
-        """The warnings of the load that produced the served graph, when this process made it."""
+        """The warnings of the load that produced the served graph: this process's own load, else
+        the ones recorded in the history for that generation by whichever process loaded it."""
         last = self.svc.last_load
         info = self.svc.store.generation()
-        if last is not None and last.ok and info is not None and last.generation == info.generation:
+        if info is None:
+            return None
+        if last is not None and last.ok and last.generation == info.generation:
             return list(last.warnings)
-        return None
+        try:
+            return self.history.load_warnings(info.generation)
+        except HistoryError as exc:  # unknown-agency is skipped, with the reason logged
+            log.warning("load warnings unavailable: %s", exc)
+            return None
+
+    def _record_load(self, report: LoadReport) -> None:
+        if not report.ok or report.generation is None:
+            return
+        try:
+            self.history.record_load(report.generation, self.svc.store.name, report.corpus, report.warnings)
+        except Exception as exc:  # the load stands; only its warnings cannot be checked elsewhere
+            log.error("cannot record the load's warnings: %s", str(exc).splitlines()[0] if str(exc) else repr(exc))
 
     def run(self, trigger: str, batch: GraphBatch | None = None) -> IntegrityReport | None:
         """Check the served graph and record the run; None (logged) when it could not run."""
@@ -141,7 +180,31 @@ class IntegrityMonitor:
         self.runs.labels(trigger=trigger).inc()
 
     def on_load(self, report: LoadReport, batch: GraphBatch) -> None:
+        with self._state_lock:
+            self._checked_load = report
+        self._record_load(report)
         self.run("load", batch)
+
+    def initial_run(self) -> IntegrityReport | None:
+        """Check the graph served when monitoring starts: as `load` when this process loaded it
+        (the server's own load, done before the hook was installed), else as `startup`."""
+        last = self.svc.last_load
+        with self._state_lock:
+            if last is not None and last is self._checked_load:
+                return None  # on_load has checked it already
+            own = last is not None and last.ok
+            if own:
+                self._checked_load = last
+        if own and last is not None:
+            try:
+                info = self.svc.store.generation()
+            except Exception as exc:
+                self._failed("load", exc)
+                return None
+            if info is not None and info.generation == last.generation:
+                self._record_load(last)
+                return self.run("load")
+        return self.run("startup")
 
     # --- lifetime ------------------------------------------------------------------------------
     def install(self) -> None:
@@ -160,7 +223,7 @@ class IntegrityMonitor:
                 log.error("%s; scheduled integrity checks are off", exc)
         sched = BackgroundScheduler(daemon=True)
         # The graph loaded before monitoring started (the app's initial load) is checked at once.
-        sched.add_job(self.run, args=["startup"], id="integrity-startup")
+        sched.add_job(self.initial_run, id="integrity-startup")
         if trigger is not None:
             sched.add_job(
                 self.run, trigger, args=["schedule"], id="integrity-schedule", max_instances=1, coalesce=True

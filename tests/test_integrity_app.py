@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
@@ -22,11 +24,13 @@ from app.monitoring import IntegrityMonitor, ScheduleError, history_for, schedul
 from app.service import GraphService
 from app.settings import Settings
 from graph.embedded_store import EmbeddedStore
-from graph.model import GraphBatch
+from graph.model import GraphBatch, LoadWarning
 from graph.store import GraphStore
 from loaders.corpus import DATA_DIR
 from queries.integrity import (
     CATALOGUE,
+    CheckStatus,
+    IntegrityReport,
     RunHistory,
     Severity,
     check_batch,
@@ -36,6 +40,7 @@ from queries.integrity import (
     latest_report,
 )
 from tests.conftest import CORPUS
+from tests.conftest_bolt import BoltTarget
 from tests.test_integrity_checks import S1M2, make_mini
 
 
@@ -137,6 +142,60 @@ def test_history_is_pruned(tmp_path: Path) -> None:
     assert [r.id for r in db.runs(10)] == ids[:1:-1]
 
 
+def _unknown_agency(corpus: Path) -> tuple[Path, str, str]:
+    """Edit 001:476 so that its 主/協辦 cell names an agency the gazetteer does not know (load
+    warning unknown-agency at ai-ten:476). Returns the file and its text before and after."""
+    doc = next(corpus.glob("001_*.txt"))
+    before = doc.read_text(encoding="utf-8")
+    lines = before.split("\n")
+    assert lines[475].endswith("\t數發部數產署"), lines[475][-20:]
+    lines[475] = lines[475].removesuffix("數發部數產署") + "火星開發署"
+    after = "\n".join(lines)
+    doc.write_text(after, encoding="utf-8")
+    return doc, before, after
+
+
+def _unknown_agency_lines(report: IntegrityReport) -> list[tuple[str, int | None]]:
+    return [(f.evidence[0].document, f.evidence[0].line) for f in report.findings_of("unknown-agency")]
+
+
+def test_load_warnings_are_kept_by_generation(tmp_path: Path) -> None:
+    db = RunHistory(tmp_path / "h.sqlite", keep_loads=2)
+    assert db.load_warnings("g1") is None and not db.path.exists()  # reading creates nothing
+    w = LoadWarning(document="mini", line=10, code="unknown-agency", message="'經濟部門' is not known")
+    db.record_load("g1", "neo4j", "/corpus", [w])
+    db.record_load("g2", "neo4j", "/corpus", [])
+    assert db.load_warnings("g1") == [w] and db.load_warnings("g2") == []
+    assert db.load_warnings("g3") is None
+    db.record_load("g1", "embedded", "/corpus", [w, w])  # the same generation loaded again
+    db.record_load("g3", "neo4j", "/corpus", [])  # only the two most recent loads are kept
+    assert db.load_warnings("g2") is None and db.load_warnings("g1") == [w, w]
+
+
+def test_a_process_that_did_not_load_checks_the_loads_warnings(tmp_path: Path, corpus_copy: Path) -> None:
+    # `policygraph load` and `serve` are separate processes (compose), as is any process on a
+    # Neo4j graph: the load's warnings reach them through the history, keyed by generation.
+    _unknown_agency(corpus_copy)
+    db = tmp_path / "h.sqlite"
+    store = EmbeddedStore()  # one store seen by two services, as a database is
+    loader = GraphService(Settings(corpus=corpus_copy, history_db=db), store=store)
+    IntegrityMonitor(loader).install()
+    load = loader.reload()
+    assert load.ok and load.generation is not None
+    assert [w.line for w in load.warnings if w.code == "unknown-agency"] == [476]
+    stored = RunHistory(db).load_warnings(load.generation)
+    assert stored is not None and stored == list(load.warnings)
+    server = GraphService(Settings(corpus=corpus_copy, history_db=db), store=store)
+    assert server.last_load is None
+    report = IntegrityMonitor(server).run("schedule")
+    assert report is not None and _unknown_agency_lines(report) == [("ai-ten", 476)]
+    # Without that record (another history file) the check cannot run: skipped, not passed.
+    elsewhere = GraphService(Settings(corpus=corpus_copy, history_db=tmp_path / "other.sqlite"), store=store)
+    skipped = IntegrityMonitor(elsewhere).run("schedule")
+    assert skipped is not None
+    assert next(r.status for r in skipped.checks if r.id == "unknown-agency") is CheckStatus.SKIPPED
+
+
 # --- the scheduler ----------------------------------------------------------------------------
 
 
@@ -152,6 +211,23 @@ def test_scheduler_runs_the_checks_on_an_interval(tmp_path: Path, corpus_store: 
     assert {r.trigger for r in runs} == {"startup", "schedule"}
     info = corpus_store.generation()
     assert info is not None and all(r.generation == info.generation for r in runs)
+
+
+def test_app_configured_with_an_interval_records_scheduled_runs(tmp_path: Path) -> None:
+    # End to end: Settings(check_interval_seconds) -> create_app -> the lifespan starts the
+    # scheduler -> runs recorded in the history file. Bounded wait, no timing asserted.
+    db = tmp_path / "h.sqlite"
+    app = create_app(Settings(check_interval_seconds=0.5, history_db=db))
+    with TestClient(app) as client:
+        _wait_for(lambda: len([r for r in RunHistory(db).runs(50) if r.trigger == "schedule"]) >= 2, timeout=600)
+        generation = client.get("/health").json()["generation"]
+    runs = RunHistory(db).runs(1000)
+    # The app loaded the embedded store itself: that load is checked once, as `load`; no `startup`.
+    assert {r.trigger for r in runs} == {"load", "schedule"}
+    assert len([r for r in runs if r.trigger == "load"]) == 1
+    assert generation is not None and all(r.generation == generation for r in runs)
+    # ... and its warnings were recorded with its generation.
+    assert RunHistory(db).load_warnings(generation) is not None
 
 
 def test_schedule_from_settings() -> None:
@@ -182,7 +258,8 @@ def test_metrics_expose_the_last_run(tmp_path: Path) -> None:
     with TestClient(app) as client:
         _wait_for(lambda: bool(_metrics(client).get("policygraph_integrity_runs_total")))
         m = _metrics(client)
-        assert m["policygraph_integrity_runs_total"] == [({"trigger": "startup"}, 1.0)]
+        # The app loaded the graph itself (embedded store): its first run is that load's.
+        assert m["policygraph_integrity_runs_total"] == [({"trigger": "load"}, 1.0)]
         assert m["policygraph_integrity_last_run_timestamp_seconds"][0][1] > time.time() - 60
         assert m["policygraph_integrity_last_run_duration_seconds"][0][1] > 0
         assert m["policygraph_integrity_conforms"][0][1] == 1.0  # the bundled corpus conforms
@@ -196,10 +273,8 @@ def test_metrics_expose_the_last_run(tmp_path: Path) -> None:
         # A reload runs the checks again, through the post-load hook.
         assert svc.reload().ok
         m = _metrics(client)
-        assert sorted(m["policygraph_integrity_runs_total"], key=str) == sorted(
-            [({"trigger": "startup"}, 1.0), ({"trigger": "load"}, 1.0)], key=str
-        )
-    assert [r.trigger for r in history_for(svc).runs()] == ["load", "startup"]
+        assert m["policygraph_integrity_runs_total"] == [({"trigger": "load"}, 2.0)]
+    assert [r.trigger for r in history_for(svc).runs()] == ["load", "load"]
 
 
 # --- policygraph check ------------------------------------------------------------------------
@@ -296,6 +371,82 @@ def test_check_served_graph_table_and_record(tmp_path: Path, monkeypatch: pytest
     assert "orphan-item" in result.stdout and "conforms" in result.stdout
     [run] = RunHistory(db).runs()
     assert run.trigger == "cli" and run.conforms
+
+
+def _neo4j_flags(target: BoltTarget) -> list[str]:
+    flags = ["--neo4j-uri", target.uri]
+    for flag, value in (
+        ("--neo4j-user", target.user),
+        ("--neo4j-password", target.password),
+        ("--neo4j-database", target.database),
+    ):
+        if value:
+            flags += [flag, value]
+    return flags
+
+
+@pytest.mark.bolt
+def test_check_a_neo4j_graph_loaded_by_another_process(
+    bolt_target: BoltTarget, tmp_path: Path, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `policygraph load` into Neo4j, then `policygraph check` (another process in production)
+    # against the graph it serves: the load's warnings come back from the history.
+    doc, before, after = _unknown_agency(corpus_copy)
+    history = tmp_path / "h.sqlite"
+    monkeypatch.setenv("POLICYGRAPH_HISTORY_DB", str(history))
+    # A graph name of its own: NEO4J_URI may name a database that serves a real graph ("main").
+    graph = f"check-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("POLICYGRAPH_NEO4J_GRAPH", graph)
+    flags = [*_neo4j_flags(bolt_target), "--corpus", str(corpus_copy)]
+    served_store = bolt_target.store(graph=graph)  # where the CLI's Neo4j store writes
+    try:
+        loaded = runner.invoke(cli, ["load", *flags])
+        assert loaded.exit_code == 0, loaded.output
+        info = served_store.generation()
+        assert info is not None
+
+        def check(*extra: str) -> dict[str, Any]:
+            result = runner.invoke(cli, ["check", "--format", "json", *flags, *extra])
+            assert result.exit_code in (0, 1), result.output
+            data: dict[str, Any] = json.loads(result.stdout)
+            assert data["store"] == "neo4j" and data["generation"] == info.generation
+            return data
+
+        def unknown(data: dict[str, Any]) -> tuple[str, list[tuple[str, int]]]:
+            run = next(c for c in data["checks"] if c["id"] == "unknown-agency")
+            found = [(f["evidence"][0]["document"], f["evidence"][0]["line"]) for f in data["findings"]
+                     if f["check"] == "unknown-agency"]
+            return run["status"], found
+
+        # The whole catalogue against the served graph.
+        full = check()
+        assert full["conforms"] is True
+        assert unknown(full) == ("failed", [("ai-ten", 476)])
+        # The corpus changes after the load, so rebuilding it no longer gives the served graph:
+        # the warnings can only come from what the load recorded.
+        doc.write_text(before, encoding="utf-8")
+        assert unknown(check("-c", "unknown-agency")) == ("failed", [("ai-ten", 476)])
+        # Another history file, which has no record of that load: skipped, with the reason.
+        monkeypatch.setenv("POLICYGRAPH_HISTORY_DB", str(tmp_path / "other.sqlite"))
+        assert unknown(check("-c", "unknown-agency")) == ("skipped", [])
+        # ... unless the corpus rebuilds to the very graph served (the fallback without a history).
+        doc.write_text(after, encoding="utf-8")
+        assert unknown(check("-c", "unknown-agency")) == ("failed", [("ai-ten", 476)])
+        # An edited gazetteer checked against the served graph (which it did not load).
+        edited = _ambiguous_gazetteer(corpus_copy)
+        alias = check("-c", "ambiguous-alias", "--agencies", str(edited))
+        assert [f["check"] for f in alias["findings"]] == ["ambiguous-alias"] and alias["conforms"] is False
+        # A dry run while a graph is served checks the corpus in a store of its own.
+        dry = runner.invoke(cli, ["check", "--dry-run", "--format", "json", *_neo4j_flags(bolt_target),
+                                  "--corpus", str(CORPUS), "-c", "orphan-item"])
+        assert dry.exit_code == 0, dry.output
+        data = json.loads(dry.stdout)
+        assert data["store"] == "embedded" and data["generation"] != info.generation
+        after_dry = served_store.generation()
+        assert after_dry is not None and after_dry.generation == info.generation
+    finally:
+        served_store.drop()
+        served_store.close()
 
 
 def test_check_list_shows_the_catalogue() -> None:

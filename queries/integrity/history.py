@@ -1,20 +1,32 @@
 """History of integrity runs in SQLite (stdlib sqlite3): one row per run with its counts and the whole
-report as JSON, and one row per finding (indexed by focus node, for "findings for this node")."""
+report as JSON, and one row per finding (indexed by focus node, for "findings for this node").
+
+It also keeps the warnings of each load, keyed by the generation the load produced, so that a
+process that did not do the load (the server after `policygraph load`, or any process on a Neo4j
+graph) can still check them (unknown-agency)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
+
+from graph.model import LoadWarning
 from queries.integrity.model import Finding, IntegrityReport, RunRecord, Summary
 
 DEFAULT_HISTORY = Path(".policygraph") / "history.sqlite"
 # Runs kept; older ones are pruned so a frequent schedule cannot grow the file without bound.
 KEEP_RUNS = 1000
+# Generations whose load warnings are kept (the most recently loaded).
+KEEP_LOADS = 100
+
+_WARNINGS = TypeAdapter(list[LoadWarning])
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -39,6 +51,13 @@ CREATE TABLE IF NOT EXISTS findings (
     finding TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS findings_by_focus ON findings (focus_node, run_id);
+CREATE TABLE IF NOT EXISTS load_warnings (
+    generation TEXT PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    store TEXT NOT NULL,
+    corpus TEXT,
+    warnings TEXT NOT NULL
+);
 """
 
 
@@ -52,9 +71,10 @@ class HistoryError(RuntimeError):
 
 
 class RunHistory:
-    def __init__(self, path: Path, keep: int = KEEP_RUNS) -> None:
+    def __init__(self, path: Path, keep: int = KEEP_RUNS, keep_loads: int = KEEP_LOADS) -> None:
         self.path = path
         self.keep = keep
+        self.keep_loads = keep_loads
         self._lock = threading.Lock()
         self._ready = False
 
@@ -108,6 +128,43 @@ class RunHistory:
             )
             con.execute("DELETE FROM runs WHERE id <= ?", (run_id - self.keep,))
         return run_id
+
+    def record_load(
+        self, generation: str, store: str, corpus: str | None, warnings: Iterable[LoadWarning]
+    ) -> None:
+        """Keep the warnings of the load that produced `generation` (replacing an earlier load of
+        the same generation: the same corpus gives the same graph and the same warnings)."""
+        with self._db() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO load_warnings (generation, recorded_at, store, corpus, warnings)"
+                " VALUES (?,?,?,?,?)",
+                (
+                    generation,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    store,
+                    corpus,
+                    _WARNINGS.dump_json(list(warnings)).decode(),
+                ),
+            )
+            con.execute(
+                "DELETE FROM load_warnings WHERE rowid NOT IN"
+                " (SELECT rowid FROM load_warnings ORDER BY rowid DESC LIMIT ?)",
+                (self.keep_loads,),
+            )
+
+    def load_warnings(self, generation: str) -> list[LoadWarning] | None:
+        """The warnings recorded for the load that produced `generation`; None when no load of it
+        was recorded (or there is no history file yet: reading does not create one)."""
+        if not self.path.exists():
+            return None
+        with self._db() as con:
+            row = con.execute("SELECT warnings FROM load_warnings WHERE generation = ?", (generation,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return _WARNINGS.validate_json(row[0])
+        except ValidationError as exc:
+            raise HistoryError(f"check history {self.path}: unreadable load warnings of {generation}") from exc
 
     def runs(self, limit: int = 20) -> list[RunRecord]:
         """Most recent first."""
