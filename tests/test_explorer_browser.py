@@ -153,8 +153,8 @@ class Page:
 
     def open(self, path: str = "/") -> None:
         self.page.goto(self.base + path)
-        # The first view and the filters (built beside it) are there.
-        self.page.wait_for_function("performance.getEntriesByName('explorer-interactive').length > 0", timeout=30_000)
+        # The first view, then the plan filters (loaded after it).
+        self.page.wait_for_function("document.body.dataset.filters === 'ready'", timeout=30_000)
         self.settle()
 
     def settle(self) -> None:

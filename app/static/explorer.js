@@ -994,7 +994,7 @@ function buildLegend() {
   );
 }
 
-function buildFilters(documents) {
+function buildKindFilters() {
   fill(
     $("kind-filters"),
     h("legend", {}, "Kind 類型"),
@@ -1002,6 +1002,9 @@ function buildFilters(documents) {
       h("label", {}, h("input", { type: "checkbox", value: kind, onchange: onFilterChange }), swatch(st), st.label),
     ),
   );
+}
+
+function buildPlanFilters(documents) {
   const plans = documents.filter((d) => d.plan).map((d) => d.plan);
   fill(
     $("plan-filters"),
@@ -1016,7 +1019,9 @@ function buildFilters(documents) {
 
 function onFilterChange() {
   const kinds = new Set([...document.querySelectorAll("#kind-filters input:checked")].map((b) => b.value));
-  const plans = new Set([...document.querySelectorAll("#plan-filters input:checked")].map((b) => b.value));
+  // Before the plan boxes are built (they wait for the list of documents), the URL's plans stay.
+  const built = document.querySelectorAll("#plan-filters input").length > 0;
+  const plans = built ? new Set([...document.querySelectorAll("#plan-filters input:checked")].map((b) => b.value)) : state.plans;
   go({ kinds, plans });
 }
 
@@ -1147,24 +1152,29 @@ async function main() {
   Object.assign(state, readUrl());
   normalise(state);
   history.replaceState(null, "", urlOf(state));
-  // The plan filters need the list of documents; the first view does not wait for them (a deep link
-  // to a node draws it beside this request; the overview itself shares it: api.js caches requests).
-  const filtersBuilt = api
-    .overview()
-    .then((ov) => {
-      buildFilters(ov.documents);
-      syncFilters(); // the URL's plans (the search box may already hold what the user typed)
-    })
-    .catch(reportError);
+  buildKindFilters();
   $("search-input").disabled = false;
   $("search-button").disabled = false;
-  await Promise.all([render(null), filtersBuilt]);
-  // First interactive view: search enabled, filters built and the first graph drawn (read by the benchmark).
+  await render(null);
+  // First interactive view: search enabled and the first graph drawn (read by the benchmark).
   performance.mark("explorer-interactive");
   if (!state.node && !state.q) $("search-input").focus();
-  // Canvas markers for integrity findings: after the first view, so that they do not compete with it
-  // for the server (2 requests of 100 findings on the bundled corpus).
-  await loadIntegrity();
+  // Then what the first view does not need, so that it does not compete with it for the server: the
+  // plan filters (the list of documents; the overview already has it, api.js caches requests) and
+  // the canvas markers for integrity findings (2 requests of 100 findings on the bundled corpus).
+  await Promise.all([loadPlanFilters(), loadIntegrity()]);
+}
+
+async function loadPlanFilters() {
+  try {
+    const ov = await api.overview();
+    buildPlanFilters(ov.documents);
+    syncFilters(); // the URL's plans (the search box may already hold what the user typed)
+  } catch (err) {
+    fill($("plan-filters"), h("legend", {}, "Plan 計畫"), h("p", { class: "note" }, "Could not load the plans: ", err.message));
+    reportError(err);
+  }
+  document.body.dataset.filters = "ready"; // read by the browser tests
 }
 
 main().catch((err) => {
