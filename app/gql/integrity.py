@@ -250,7 +250,7 @@ class IntegrityRun:
     def started_at(self) -> str:
         return self.rec.generated_at
 
-    @strawberry.field(description="What started it: load, startup, schedule or cli.")
+    @strawberry.field(description="What started it: load, startup, schedule, cli or dry-run.")
     def trigger(self) -> str:
         return self.rec.trigger
 
