@@ -109,21 +109,32 @@ Q_GENERATION = (
 )
 Q_DOCUMENTS = _CUR + "MATCH (d:GDoc {g: s}) RETURN d.pos AS pos, d.meta AS meta"
 Q_GET_NODES = _CUR + "UNWIND $ids AS nid MATCH (n:GNode {g: s, id: nid}) RETURN properties(n) AS n"
-Q_CHILDREN = _CUR + "MATCH (:GNode {g: s, id: $id})-[:CONTAINS]->(c:GNode) RETURN properties(c) AS n"
+Q_CHILDREN = (
+    _CUR + "UNWIND $ids AS nid MATCH (:GNode {g: s, id: nid})-[:CONTAINS]->(c:GNode) RETURN nid, properties(c) AS n"
+)
 Q_PARENT = _CUR + "MATCH (:GNode {g: s, id: $id})<-[:CONTAINS]-(p:GNode) RETURN properties(p) AS n"
 Q_PARENTS = (
     _CUR + "UNWIND $ids AS nid MATCH (:GNode {g: s, id: nid})<-[:CONTAINS]-(p:GNode) RETURN nid, properties(p) AS n"
 )
 Q_ANCESTORS = (
-    _CUR + "MATCH path = (:GNode {g: s, id: $id})<-[:CONTAINS*1..]-(a:GNode) "
+    _CUR + "UNWIND $ids AS nid MATCH path = (:GNode {g: s, id: nid})<-[:CONTAINS*1..]-(a:GNode) "
     "WHERE $max IS NULL OR length(path) <= $max "
     "OPTIONAL MATCH (a)<-[:CONTAINS]-(pp:GNode) "
-    "RETURN properties(a) AS n, length(path) AS depth, pp.id AS parent"
+    "RETURN nid, properties(a) AS n, length(path) AS depth, pp.id AS parent"
 )
 Q_DESCENDANTS = (
-    _CUR + "MATCH path = (:GNode {g: s, id: $id})-[:CONTAINS*1..]->(c:GNode) "
+    _CUR + "UNWIND $ids AS nid MATCH path = (:GNode {g: s, id: nid})-[:CONTAINS*1..]->(c:GNode) "
     "WHERE $max IS NULL OR length(path) <= $max "
-    "RETURN properties(c) AS n, length(path) AS depth, nodes(path)[-2].id AS parent"
+    "RETURN nid, properties(c) AS n, length(path) AS depth, nodes(path)[-2].id AS parent"
+)
+# The edges at a batch of nodes, both directions in one transaction (the slot read once).
+Q_EDGES_OUT_AT = (
+    "UNWIND $ids AS nid MATCH (:GNode {g: $slot, id: nid})-[r]->(o:GNode) WHERE $types IS NULL OR type(r) IN $types "
+    "RETURN nid, o.id AS other, type(r) AS type, properties(r) AS p"
+)
+Q_EDGES_IN_AT = (
+    "UNWIND $ids AS nid MATCH (:GNode {g: $slot, id: nid})<-[r]-(o:GNode) WHERE $types IS NULL OR type(r) IN $types "
+    "RETURN nid, o.id AS other, type(r) AS type, properties(r) AS p"
 )
 _RESP_TAIL = (
     "MATCH (ag)-[r:LEADS|CO_ORGANIZES]->(t:GNode) "
@@ -281,6 +292,29 @@ def _edge(source: str, target: str, type_: str, p: Row) -> Edge:
 
 def _role(t: EdgeType) -> Role:
     return Role.LEAD if t is EdgeType.LEADS else Role.CO
+
+
+def _ancestors(node_id: str, rows: list[Row]) -> list[Ranked]:
+    out: list[Ranked] = []
+    seen = {node_id}
+    for r in sorted(rows, key=lambda r: r["depth"]):
+        n = _node(r["n"])
+        if n.id in seen:  # a cycle: stop where the walk comes back, as the embedded store does
+            break
+        seen.add(n.id)
+        out.append(Ranked(n, r["depth"], r["parent"]))
+    return out
+
+
+def _descendants(node_id: str, rows: list[Row]) -> list[Ranked]:
+    best: dict[str, Ranked] = {}
+    for r in rows:
+        n = _node(r["n"])
+        if n.id == node_id:
+            continue
+        if n.id not in best or r["depth"] < best[n.id].depth:
+            best[n.id] = Ranked(n, r["depth"], r["parent"])
+    return sorted(best.values(), key=lambda x: (x.depth, *doc_order(x.node)))
 
 
 def validate(batch: GraphBatch) -> None:
@@ -755,42 +789,75 @@ class Neo4jStore(GraphStore):
         rows = self._rows(cypher, **params)
         return sorted((_edge(r["s"], r["t"], r["type"], r["p"]) for r in rows), key=lambda e: e.key)
 
+    def _by_id(self, query: str, node_ids: Sequence[str], **params: Any) -> dict[str, list[Row]]:
+        """One statement over a batch of ids (`nid` in each row), rows grouped by id."""
+        grouped: dict[str, list[Row]] = {}
+        if node_ids:
+            for r in self._rows(query, ids=list(dict.fromkeys(node_ids)), **params):
+                grouped.setdefault(r["nid"], []).append(r)
+        return grouped
+
     def children(self, node_id: str) -> list[Node]:
-        return sorted((_node(r["n"]) for r in self._rows(Q_CHILDREN, id=node_id)), key=doc_order)
+        return self.children_many([node_id])[0]
+
+    def children_many(self, node_ids: Sequence[str]) -> list[list[Node]]:
+        found = self._by_id(Q_CHILDREN, node_ids)
+        return [sorted((_node(r["n"]) for r in found.get(i, [])), key=doc_order) for i in node_ids]
 
     def parent(self, node_id: str) -> Node | None:
         found = sorted((_node(r["n"]) for r in self._rows(Q_PARENT, id=node_id)), key=doc_order)
         return found[0] if found else None
 
     def parents_many(self, node_ids: Sequence[str]) -> list[Node | None]:
-        if not node_ids:
-            return []
-        found: dict[str, list[Node]] = {}
-        for r in self._rows(Q_PARENTS, ids=list(dict.fromkeys(node_ids))):
-            found.setdefault(r["nid"], []).append(_node(r["n"]))
-        return [min(found[i], key=doc_order) if i in found else None for i in node_ids]
+        found = self._by_id(Q_PARENTS, node_ids)
+        return [min((_node(r["n"]) for r in found[i]), key=doc_order) if i in found else None for i in node_ids]
 
     def ancestors(self, node_id: str, max_depth: int | None = None) -> list[Ranked]:
-        rows = sorted(self._rows(Q_ANCESTORS, id=node_id, max=max_depth), key=lambda r: r["depth"])
-        out: list[Ranked] = []
-        seen = {node_id}
-        for r in rows:
-            n = _node(r["n"])
-            if n.id in seen:  # a cycle: stop where the walk comes back, as the embedded store does
-                break
-            seen.add(n.id)
-            out.append(Ranked(n, r["depth"], r["parent"]))
-        return out
+        return self.ancestors_many([node_id], max_depth)[0]
+
+    def ancestors_many(self, node_ids: Sequence[str], max_depth: int | None = None) -> list[list[Ranked]]:
+        found = self._by_id(Q_ANCESTORS, node_ids, max=max_depth)
+        return [_ancestors(i, found.get(i, [])) for i in node_ids]
 
     def descendants(self, node_id: str, max_depth: int | None = None) -> list[Ranked]:
-        best: dict[str, Ranked] = {}
-        for r in self._rows(Q_DESCENDANTS, id=node_id, max=max_depth):
-            n = _node(r["n"])
-            if n.id == node_id:
-                continue
-            if n.id not in best or r["depth"] < best[n.id].depth:
-                best[n.id] = Ranked(n, r["depth"], r["parent"])
-        return sorted(best.values(), key=lambda x: (x.depth, *doc_order(x.node)))
+        return self.descendants_many([node_id], max_depth)[0]
+
+    def descendants_many(self, node_ids: Sequence[str], max_depth: int | None = None) -> list[list[Ranked]]:
+        found = self._by_id(Q_DESCENDANTS, node_ids, max=max_depth)
+        return [_descendants(i, found.get(i, [])) for i in node_ids]
+
+    def edges_at(
+        self, node_ids: Sequence[str], types: Iterable[EdgeType] | None = None
+    ) -> list[list[tuple[Edge, bool]]]:
+        if not node_ids:
+            return []
+        params: dict[str, Any] = {
+            "ids": list(dict.fromkeys(node_ids)),
+            "types": [EdgeType(t).value for t in types] if types is not None else None,
+        }
+
+        def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row]]:
+            slot = self._slot_of(tx)
+            if slot is None:
+                return [], []
+            p = {**params, "slot": slot}
+            return [dict(r) for r in tx.run(Q_EDGES_OUT_AT, p)], [dict(r) for r in tx.run(Q_EDGES_IN_AT, p)]
+
+        out_rows, in_rows = self._read(work)
+        out: dict[str, list[Edge]] = {}
+        inc: dict[str, list[Edge]] = {}
+        for r in out_rows:
+            out.setdefault(r["nid"], []).append(_edge(r["nid"], r["other"], r["type"], r["p"]))
+        for r in in_rows:
+            inc.setdefault(r["nid"], []).append(_edge(r["other"], r["nid"], r["type"], r["p"]))
+
+        def key(e: Edge) -> tuple[str, str, str]:
+            return e.key
+
+        return [
+            [(e, True) for e in sorted(out.get(i, []), key=key)] + [(e, False) for e in sorted(inc.get(i, []), key=key)]
+            for i in node_ids
+        ]
 
     def responsibilities(self, agency_id: str, include_units: bool = False) -> list[Responsibility]:
         query = Q_RESPONSIBILITIES_UNITS if include_units else Q_RESPONSIBILITIES

@@ -343,6 +343,29 @@ class GraphStore(ABC):
         trip; the GraphQL parent DataLoader uses it."""
         return [self.parent(i) for i in node_ids]
 
+    def children_many(self, node_ids: Sequence[str]) -> list[list[Node]]:
+        """`children` for many nodes, aligned with `node_ids` (a database store: one round trip)."""
+        return [self.children(i) for i in node_ids]
+
+    def ancestors_many(self, node_ids: Sequence[str], max_depth: int | None = None) -> list[list[Ranked]]:
+        """`ancestors` for many nodes, aligned with `node_ids`."""
+        return [self.ancestors(i, max_depth) for i in node_ids]
+
+    def descendants_many(self, node_ids: Sequence[str], max_depth: int | None = None) -> list[list[Ranked]]:
+        """`descendants` for many nodes, aligned with `node_ids`."""
+        return [self.descendants(i, max_depth) for i in node_ids]
+
+    def edges_at(
+        self, node_ids: Sequence[str], types: Iterable[EdgeType] | None = None
+    ) -> list[list[tuple[Edge, bool]]]:
+        """The edges at each node (of the given types), aligned with `node_ids`: outgoing ones first
+        (walked forward: True), then incoming, each part ordered by (source, target, type)."""
+        ts = list(types) if types is not None else None
+        return [
+            [(e, True) for e in self.edges(source=i, types=ts)] + [(e, False) for e in self.edges(target=i, types=ts)]
+            for i in node_ids
+        ]
+
     @abstractmethod
     def ancestors(self, node_id: str, max_depth: int | None = None) -> list[Ranked]:
         """Hierarchy ancestors, nearest first (depth 1 = parent), up to the root."""

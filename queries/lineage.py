@@ -120,16 +120,10 @@ class Lineage:
     truncated: bool
 
 
-def cross_plan_edges(
-    store: GraphStore, node_id: str, types: Iterable[EdgeType] | None = None
-) -> list[tuple[Edge, bool]]:
-    """Cross-plan edges at a node: (edge, outgoing)."""
-    ts = sorted(set(types) & CROSS_PLAN_TYPES if types is not None else CROSS_PLAN_TYPES)
-    if not ts:
-        return []
-    out = [(e, True) for e in store.edges(source=node_id, types=ts)]
-    out += [(e, False) for e in store.edges(target=node_id, types=ts)]
-    return out
+def cross_plan_types(types: Iterable[EdgeType] | None = None) -> list[EdgeType]:
+    """The cross-plan edge types among `types` (all of them by default), sorted."""
+    return sorted(set(types) & CROSS_PLAN_TYPES if types is not None else CROSS_PLAN_TYPES)
+
 
 
 def lineage(

@@ -99,14 +99,45 @@ def test_nested_query_costs_the_same_for_5_and_50_items(
     assert "parent" not in proxy.calls and "responsible_for" not in proxy.calls
 
 
-def test_unbatched_fields_stay_within_the_call_budget(
+WALKS = """query($n: Int!) { nodes(kinds: [STRATEGY], first: $n) { nodes {
+  id
+  relations(first: 3) { totalCount nodes { type } }
+  ... on HierarchyNode {
+    children(first: 2) { totalCount nodes { id } }
+    ancestors { totalCount nodes { hops node { id } } }
+    descendants(maxDepth: 2, first: 1) { totalCount }
+    deep: descendants(maxDepth: 3, first: 1) { totalCount }
+    crossPlanLinks { totalCount nodes { type } }
+    outgoing: relations(direction: OUTGOING, types: [CONTAINS]) { totalCount }
+  } } } }"""
+
+
+def test_walks_from_every_node_of_a_page_are_batched(
     counted: tuple[CountingStore, Callable[..., dict[str, Any]]],
 ) -> None:
-    # children is read per node; a page of 100 nodes asking for children is still bounded by the
-    # per-request budget (max_store_calls), and here well inside it.
+    """children, ancestors, descendants (two depths), relations and cross-plan links of every node of
+    a page: one store call per field and argument, for 5 nodes as for 50."""
     proxy, post = counted
-    body = post(
-        "{ nodes(kinds: [STRATEGY], first: 53) { nodes { ... on HierarchyNode { children(first: 1) { totalCount } } } } }"
-    )
-    assert len(body["data"]["nodes"]["nodes"]) == 53
-    assert sum(proxy.calls.values()) < 80
+
+    def walk(n: int) -> tuple[Counter[str], dict[str, Any]]:
+        proxy.calls.clear()
+        body = post(WALKS, n=n)
+        proxy.calls.pop("pinned")
+        return Counter(proxy.calls), body
+
+    walk(5)  # per-generation caches
+    c5, b5 = walk(5)
+    c50, b50 = walk(50)
+    assert c5 == c50, (c5, c50)
+    assert c50["children_many"] == 1 and c50["ancestors_many"] == 1
+    assert c50["descendants_many"] == 2  # one per distinct maxDepth
+    assert c50["edges_at"] == 3  # all types; cross-plan types; CONTAINS
+    assert not {"children", "ancestors", "descendants", "edges"} & set(c50)
+    nodes = b50["data"]["nodes"]["nodes"]
+    assert len(nodes) == 50
+    # Real answers: every strategy has a parent chain and measures under it; some have cross-plan links.
+    assert all(n["ancestors"]["totalCount"] >= 1 for n in nodes)
+    assert sum(n["children"]["totalCount"] for n in nodes) > len(nodes)
+    assert all(n["deep"]["totalCount"] >= n["descendants"]["totalCount"] for n in nodes)
+    assert all(n["outgoing"]["totalCount"] == n["children"]["totalCount"] for n in nodes)
+    assert any(n["crossPlanLinks"]["totalCount"] for n in nodes)

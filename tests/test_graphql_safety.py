@@ -217,6 +217,9 @@ class SlowStore:
         self._inner = inner
         self.delay = delay
 
+    def pinned(self) -> SlowStore:  # the view a request reads through is just as slow
+        return SlowStore(self._inner.pinned(), self.delay)
+
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._inner, name)
         if name in ("get_nodes", "nodes", "responsible_for_many"):
@@ -233,6 +236,9 @@ class FailingStore:
     def __init__(self, inner: GraphStore, exc: Exception) -> None:
         self._inner = inner
         self.exc = exc
+
+    def pinned(self) -> FailingStore:
+        return FailingStore(self._inner.pinned(), self.exc)
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._inner, name)
@@ -273,9 +279,9 @@ def test_request_timeout(corpus_store: EmbeddedStore, monkeypatch: pytest.Monkey
 def test_store_call_budget(corpus_store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYGRAPH_GRAPHQL_MAX_STORE_CALLS", "10")
     client = client_for(corpus_store)
-    body = post(
-        client, "{ nodes(kinds: [STRATEGY], first: 50) { nodes { ... on HierarchyNode { children { totalCount } } } } }"
-    )
+    # Per-node fields are batched (one call per field), so ask for 11 separate lineages instead.
+    lineages = " ".join(f'l{i}: lineage(id: "st-plan-114:g1", down: 1) {{ node {{ id }} }}' for i in range(11))
+    body = post(client, "{ " + lineages + " }")
     codes = {e["extensions"]["code"] for e in body["errors"]}
     assert codes == {"QUERY_TOO_COMPLEX"}
     assert "store operations" in body["errors"][0]["message"]

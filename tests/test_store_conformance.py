@@ -380,6 +380,37 @@ def test_responsible_for_many_matches_one_by_one(lineage: GraphStore) -> None:
     assert lineage.responsible_for_many([]) == []
 
 
+def test_batched_reads_match_one_by_one(lineage: GraphStore) -> None:
+    """The batched forms the GraphQL DataLoaders use answer exactly as the single ones, aligned
+    with the ids asked (unknown and repeated ids included)."""
+    asked = ["a:plan", "a:m1", "no-such-node", "a:ac2/i1", "a:m1", "b:plan", "ag:ndc"]
+    assert lineage.children_many(asked) == [lineage.children(i) for i in asked]
+    assert lineage.ancestors_many(asked) == [lineage.ancestors(i) for i in asked]
+    assert lineage.ancestors_many(asked, 2) == [lineage.ancestors(i, 2) for i in asked]
+    assert lineage.descendants_many(asked) == [lineage.descendants(i) for i in asked]
+    assert lineage.descendants_many(asked, 1) == [lineage.descendants(i, 1) for i in asked]
+    assert lineage.children_many([]) == [] and lineage.edges_at([]) == []
+    # Facts, not only agreement: a:m1's children, a:ac2/i1's chain.
+    assert ids(lineage.children_many(["a:m1"])[0]) == ["a:ac2", "a:ac1"]
+    assert [r.node.id for r in lineage.ancestors_many(["a:ac2/i1"])[0]][:2] == ["a:ac2", "a:m1"]
+
+
+def test_edges_at_outgoing_then_incoming(lineage: GraphStore) -> None:
+    at = lineage.edges_at(["a:m1", "no-such-node", "ag:ndc"])
+    assert at[1] == []
+    m1 = [(e.source, e.target, e.type, fwd) for e, fwd in at[0]]
+    assert m1 == [
+        ("a:m1", "a:ac1", EdgeType.CONTAINS, True),
+        ("a:m1", "a:ac2", EdgeType.CONTAINS, True),
+        ("a:st1", "a:m1", EdgeType.CONTAINS, False),
+        ("b:m1", "a:m1", EdgeType.CITES, False),
+    ]
+    assert at[0][-1][0] == next(e for e in EDGES if e.type is EdgeType.CITES)  # provenance and attrs too
+    assert [(e.target, fwd) for e, fwd in at[2]] == [("ag:ndc/u1", True), ("b:m1", True)]
+    only = lineage.edges_at(["a:m1"], types=[EdgeType.CITES])[0]
+    assert [(e.source, fwd) for e, fwd in only] == [("b:m1", False)]
+
+
 def test_stats(lineage: GraphStore) -> None:
     assert lineage.stats() == {
         "by_kind": {

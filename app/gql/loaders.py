@@ -11,12 +11,13 @@ from strawberry.dataloader import DataLoader
 from app.gql.integrity import LATEST, read_latest
 from graph.model import DocumentMeta, Edge, EdgeType
 from graph.model import Node as GraphNode
-from graph.store import Responsibility
+from graph.store import Ranked, Responsibility
 from queries.integrity import Finding, IntegrityReport
 from queries.lineage import plans_of
 
 if TYPE_CHECKING:
     from app.gql.context import Ctx
+    from app.gql.types import EdgeTypes
 
 
 class Loaders:
@@ -26,6 +27,13 @@ class Loaders:
         self.parent: DataLoader[str, GraphNode | None] = DataLoader(load_fn=self._parents)
         self.responsible: DataLoader[str, list[Responsibility]] = DataLoader(load_fn=self._responsible)
         self.plan: DataLoader[str, GraphNode | None] = DataLoader(load_fn=self._plans)
+        self.children: DataLoader[str, list[GraphNode]] = DataLoader(load_fn=self._children)
+        self.ancestors: DataLoader[str, list[Ranked]] = DataLoader(load_fn=self._ancestors)
+        # Keyed by (id, max depth) and (id, edge types): one store call per distinct argument.
+        self.descendants: DataLoader[tuple[str, int], list[Ranked]] = DataLoader(load_fn=self._descendants)
+        self.edges_at: DataLoader[tuple[str, EdgeTypes], list[tuple[Edge, bool]]] = DataLoader(
+            load_fn=self._edges_at
+        )
         # Integrity: the latest report (one key), read once per request; findings per focus node from it.
         self.integrity: DataLoader[str, IntegrityReport | None] = DataLoader(load_fn=self._integrity)
         self.findings: DataLoader[str, list[Finding]] = DataLoader(load_fn=self._findings)
@@ -45,6 +53,28 @@ class Loaders:
 
     async def _responsible(self, ids: Sequence[str]) -> list[list[Responsibility]]:
         return await self.ctx.call(self.ctx.store.responsible_for_many, list(ids))
+
+    async def _children(self, ids: Sequence[str]) -> list[list[GraphNode]]:
+        return await self.ctx.call(self.ctx.store.children_many, list(ids))
+
+    async def _ancestors(self, ids: Sequence[str]) -> list[list[Ranked]]:
+        return await self.ctx.call(self.ctx.store.ancestors_many, list(ids))
+
+    async def _descendants(self, keys: Sequence[tuple[str, int]]) -> list[list[Ranked]]:
+        found: dict[tuple[str, int], list[Ranked]] = {}
+        for depth in sorted({d for _, d in keys}):
+            ids = [i for i, d in keys if d == depth]
+            got = await self.ctx.call(self.ctx.store.descendants_many, ids, depth)
+            found.update(zip(((i, depth) for i in ids), got, strict=True))
+        return [found[k] for k in keys]
+
+    async def _edges_at(self, keys: Sequence[tuple[str, EdgeTypes]]) -> list[list[tuple[Edge, bool]]]:
+        found: dict[tuple[str, EdgeTypes], list[tuple[Edge, bool]]] = {}
+        for types in sorted({t for _, t in keys}, key=lambda t: (t is not None, t or ())):
+            ids = [i for i, t in keys if t == types]
+            got = await self.ctx.call(self.ctx.store.edges_at, ids, types)
+            found.update(zip(((i, types) for i in ids), got, strict=True))
+        return [found[k] for k in keys]
 
     async def _plans(self, ids: Sequence[str]) -> list[GraphNode | None]:
         nodes = await self.node.load_many(list(ids))

@@ -6,6 +6,7 @@ Every field that needs the store goes through the request context (DataLoaders o
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -36,6 +37,14 @@ strawberry.enum(NodeKind, description="What a node is.")
 strawberry.enum(EdgeType, description="What a relation means (see README, graph model).")
 strawberry.enum(Role, description="LEAD = 主辦 (lead agency); CO = 協辦 (co-organiser).")
 strawberry.enum(Severity, name="FindingSeverity", description="Severity of an integrity finding.")
+
+
+# Edge types as a DataLoader key: a sorted tuple, or None for every type.
+EdgeTypes = tuple[EdgeType, ...] | None
+
+
+def edge_types_key(types: Iterable[EdgeType] | None) -> EdgeTypes:
+    return tuple(sorted(set(types))) if types is not None else None
 
 
 @strawberry.enum(description="Which relations of a node: pointing away from it, to it, or both.")
@@ -304,11 +313,9 @@ class Node:
         after: str | None = None,
     ) -> Connection[Relation]:
         ctx = ctx_of(info)
-        edges: list[GraphEdge] = []
-        if direction is not Direction.INCOMING:
-            edges += await ctx.call(ctx.store.edges, source=self.raw.id, types=types)
-        if direction is not Direction.OUTGOING:
-            edges += await ctx.call(ctx.store.edges, target=self.raw.id, types=types)
+        at = await ctx.loaders.edges_at.load((self.raw.id, edge_types_key(types)))
+        wanted = {Direction.BOTH: (True, False), Direction.OUTGOING: (True,), Direction.INCOMING: (False,)}[direction]
+        edges: list[GraphEdge] = [e for e, fwd in at if fwd in wanted]
         return paginate(edges, first, after, ctx.limits, lambda e: Relation(edge=e))
 
     @strawberry.field(
@@ -356,7 +363,7 @@ class HierarchyNode(Node):
         self, info: strawberry.Info, first: int | None = None, after: str | None = None
     ) -> Connection[Node]:
         ctx = ctx_of(info)
-        kids = await ctx.call(ctx.store.children, self.raw.id)
+        kids = await ctx.loaders.children.load(self.raw.id)
         return paginate(kids, first, after, ctx.limits, wrap)
 
     @strawberry.field(description="Ancestors, nearest first, up to the plan.")
@@ -364,7 +371,7 @@ class HierarchyNode(Node):
         self, info: strawberry.Info, first: int | None = None, after: str | None = None
     ) -> Connection[LineageEntry]:
         ctx = ctx_of(info)
-        anc = await ctx.call(ctx.store.ancestors, self.raw.id)
+        anc = await ctx.loaders.ancestors.load(self.raw.id)
         return paginate(anc, first, after, ctx.limits, lambda r: LineageEntry(ranked=r))
 
     @strawberry.field(description="Descendants by (depth, document order), down to `maxDepth` levels.")
@@ -378,7 +385,7 @@ class HierarchyNode(Node):
     ) -> Connection[LineageEntry]:
         ctx = ctx_of(info)
         bounded("maxDepth", max_depth, 1, ctx.limits.max_lineage_depth)
-        ds = await ctx.call(ctx.store.descendants, self.raw.id, max_depth)
+        ds = await ctx.loaders.descendants.load((self.raw.id, max_depth))
         if kinds:
             ds = [r for r in ds if r.node.kind in set(kinds)]
         return paginate(ds, first, after, ctx.limits, lambda r: LineageEntry(ranked=r))
@@ -419,7 +426,8 @@ class HierarchyNode(Node):
         after: str | None = None,
     ) -> Connection[Relation]:
         ctx = ctx_of(info)
-        pairs = await ctx.call(lq.cross_plan_edges, ctx.store, self.raw.id, types)
+        wanted = lq.cross_plan_types(types)
+        pairs = await ctx.loaders.edges_at.load((self.raw.id, edge_types_key(wanted))) if wanted else []
         return paginate([e for e, _ in pairs], first, after, ctx.limits, lambda e: Relation(edge=e))
 
 
