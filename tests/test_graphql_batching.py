@@ -126,7 +126,7 @@ def test_walks_from_every_node_of_a_page_are_batched(
         return Counter(proxy.calls), body
 
     walk(5)  # per-generation caches
-    c5, b5 = walk(5)
+    c5, _ = walk(5)
     c50, b50 = walk(50)
     assert c5 == c50, (c5, c50)
     assert c50["children_many"] == 1 and c50["ancestors_many"] == 1
