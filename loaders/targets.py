@@ -13,13 +13,23 @@
 Figures reported from outside sources (`根據…報告`, `市場規模`, `年複合成長率`, `預估`/`推估`
 by others) are not the plan's and are left out, as are quantities with no year and no cue.
 
+- `由原 X 提升至 Y`: X is where things stand (a baseline, with no year of its own), Y what the plan
+  aims at (000:2490, 2504);
+- a year range followed by as many figures (`2025 年度至 2028 年度…1,595 億元、1,800 億元、1,890
+  億元以及 1,985 億元`, 000:2931) gives each figure its own year;
+- a year given as a comparison base (`相較 2016 年`) is not the figure's year (002:1488);
+- a year stated earlier in the same sentence carries across `；` (000:2490);
+- money followed by 基金 / 預算 / 經費 is a budget (`各設立 100 億元基金`, 002:974);
+- durations and factors (`24 小時監測機制`, `2 倍或 4 倍解析度`) describe a thing; they are figures
+  only with a cue in their own clause (`至少120小時`).
+
 Pure: text in, facts out (spans are offsets into the text given).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 TargetType = Literal["target", "baseline", "achieved", "budget"]
@@ -64,6 +74,7 @@ _UNITS = (
     "GW",
     "kW",
     "Pflops",
+    "%/min",
     "%",
     "％",
 )
@@ -71,7 +82,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_NUM = r"[一二兩三四五六七八九十百千]+"
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 _QTY = re.compile(
-    rf"(?P<qual>逾|超過|超越|至少|約|近|達到?|突破|高達|共|累計)?\s*"
+    rf"(?P<qual>逾|超過|超越|至少|約|近|達到?|突破|高達|共|累計|各)?\s*"
     rf"(?:(?P<num>{_NUM})|(?P<cnum>{_CN_NUM})(?=[萬億兆]))\s*"
     rf"(?P<mult>[萬億兆](?!元以上)?)?\s*(?P<unit>{_UNIT_RE})?"
 )
@@ -83,11 +94,26 @@ _TOP = re.compile(
 _YEAR_AD = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年")
 _YEAR_ROC = re.compile(r"(?:民國\s*)?(?<![\d/])(?P<y>\d{2,3})\s*(?:年|學年度)")
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
+# A whole sentence (its `；` parts share the years it states).
+_FULL_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+# A year given as the base of a comparison (相較 2016 年之增幅) is not the year of the figures.
+_COMPARED = re.compile(r"(?:相較|相比|比較|較|比起)\s*(?:於|於\s*)?\s*$")
+# A year range (2025 年度至 2028 年度).
+_YEAR_RANGE = re.compile(r"(?<!\d)(?P<a>(?:19|20)\d{2})\s*年度?\s*(?:至|到|-|–|～|~)\s*(?P<b>(?:19|20)\d{2})\s*年度?")
+# `由原 X 提升至 Y`: X is the starting point.
+_FROM = re.compile(r"由\s*原?\s*$")
+_TO = re.compile(r"至\s*$")
+# Money set aside as a fund or budget (各設立 100 億元基金).
+_FUND_AFTER = re.compile(r"\s*(?:之|的)?\s*(?:基金|預算|經費)")
+# Durations and factors describe a thing (24 小時監測機制, 2 倍解析度): figures only with a cue
+# in their own clause.
+_DESCRIPTIVE_UNITS = ("小時", "倍")
 # Clauses end at full-width punctuation or a comma that is not a thousands separator (1,500).
 _CLAUSE = re.compile(r"(?:[^，,、：:]|,(?=\d{3}))+[，,、：:]?")
 
 _BUDGET = re.compile(r"匡列|編列|預算|挹注|經費需求|總經費")
-_ORIGINAL = re.compile(r"原訂|原定|既定目標")
+# 原訂…目標, 既定目標, 已達目標值 159 項 (003:1346): the figure is the target itself.
+_ORIGINAL = re.compile(r"原訂|原定|既定目標|目標值")
 _ACHIEVED_STRONG = re.compile(r"已達成|已達|已完成|已有|迄今")
 _AS_OF = re.compile(r"截至|截止")
 _ACHIEVED = re.compile(r"已|完成了|成功")
@@ -159,6 +185,16 @@ def _years(sentence: str, offset: int, ref_year: int | None) -> list[tuple[int, 
     return sorted(out)
 
 
+def stated_years(text: str) -> list[int]:
+    """Every year (AD; ROC converted) a text mentions, in order."""
+    return [y for _, y in _years(text, 0, None)]
+
+
+def _figure_years(sentence: str, offset: int, years: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The years a figure can belong to: not those given as a comparison base (相較 2016 年)."""
+    return [(p, y) for p, y in years if not _COMPARED.search(sentence[: p - offset])]
+
+
 def _year_for(pos: int, years: list[tuple[int, int]], clause_end: int) -> int | None:
     """The nearest year before the figure in its sentence, else the next one in its clause."""
     before = [y for p, y in years if p < pos]
@@ -205,17 +241,42 @@ def extract_targets(text: str, ref_year: int | None = None, default: TargetType 
     the year the document was written: figures for later years count as targets. `default` is the
     type of a figure with no cue where the context says what it is (a list of 預期成果 is targets)."""
     facts: list[TargetFact] = []
-    for sm in _SENTENCE.finditer(text):
-        sentence, s0 = sm.group(0), sm.start()
-        external = bool(_SOURCED.search(sentence) or (_EXTERNAL.search(sentence) and not _OWN.search(sentence)))
-        if external and not _DOMESTIC.search(sentence):
-            continue  # someone else's figures about the world: not this plan's
-        years = _years(sentence, s0, ref_year)
-        year_spans = [(p, p + 4) for p, _ in years]
-        for cm in _CLAUSE.finditer(sentence):
-            clause, c0 = cm.group(0), s0 + cm.start()
-            facts.extend(_clause_facts(clause, c0, sentence, s0, years, year_spans, ref_year, external, default))
+    for full in _FULL_SENTENCE.finditer(text):
+        f0 = full.start()
+        # Years are read over the whole sentence: a `；` part states no year of its own when the
+        # sentence already gave it (000:2490 `2030 年之前擴充…；擴充…（由原 2,000 MW 提升至 3,000 MW）`).
+        all_years = _years(full.group(0), f0, ref_year)
+        years = _figure_years(full.group(0), f0, all_years)
+        year_spans = [(p, p + 4) for p, _ in all_years]
+        found: list[TargetFact] = []
+        for sm in _SENTENCE.finditer(full.group(0)):
+            sentence, s0 = sm.group(0), f0 + sm.start()
+            external = bool(_SOURCED.search(sentence) or (_EXTERNAL.search(sentence) and not _OWN.search(sentence)))
+            if external and not _DOMESTIC.search(sentence):
+                continue  # someone else's figures about the world: not this plan's
+            for cm in _CLAUSE.finditer(sentence):
+                clause, c0 = cm.group(0), s0 + cm.start()
+                found.extend(_clause_facts(clause, c0, sentence, s0, years, year_spans, ref_year, external, default))
+        facts.extend(_respective_years(full.group(0), f0, found))
     return facts
+
+
+def _respective_years(sentence: str, offset: int, facts: list[TargetFact]) -> list[TargetFact]:
+    """`2025 年度至 2028 年度…推估為 1,595 億元、1,800 億元、1,890 億元以及 1,985 億元`: a year
+    range followed by exactly as many figures of one unit gives them its years in order."""
+    out = list(facts)
+    for m in _YEAR_RANGE.finditer(sentence):
+        first, last = int(m.group("a")), int(m.group("b"))
+        end = offset + m.end()
+        later = [i for i, f in enumerate(out) if f.span[0] >= end]
+        # up to the next year mentioned after the range
+        nxt = next((offset + y.start() for y in _YEAR_AD.finditer(sentence, m.end())), None)
+        run = [i for i in later if nxt is None or out[i].span[0] < nxt]
+        if len(run) < 2 or len(run) != last - first + 1 or len({out[i].unit for i in run}) != 1:
+            continue
+        for k, i in enumerate(run):
+            out[i] = replace(out[i], year=first + k)
+    return out
 
 
 def _reported(year: int | None, ref_year: int | None) -> TargetType | None:
@@ -307,6 +368,10 @@ def _clause_facts(
             qty_kind = _reported(year, ref_year) if m.group("qual") else None
         elif qty_kind is None:
             qty_kind = default
+        if unit in _DESCRIPTIVE_UNITS and not m.group("qual") and not _clause_cue(clause):
+            continue  # 24 小時監測機制, 2 倍或 4 倍解析度: what a thing is, not a figure aimed at
+        if qty_kind is not None and unit.endswith(_MONEY) and _FUND_AFTER.match(clause, m.end()):
+            qty_kind = "budget"  # 各設立 100 億元基金
         if qty_kind is None:
             continue
         raw = clause[m.start() : m.end()]
@@ -314,4 +379,27 @@ def _clause_facts(
         span = (span[0] + lead, span[0] + len(raw.rstrip()))
         amount = value * _MULT.get(mult, 1.0)
         out.append(TargetFact(value, printed_unit, year, qty_kind, span, raw.strip(), m.group("qual"), amount, unit))
-    return sorted(out, key=lambda f: f.span)
+    return _from_to(clause, c0, sorted(out, key=lambda f: f.span))
+
+
+def _clause_cue(clause: str) -> bool:
+    return bool(
+        _TARGET.search(clause)
+        or _ORIGINAL.search(clause)
+        or _ACHIEVED.search(clause)
+        or _BASELINE.search(clause)
+        or _AS_OF.search(clause)
+    )
+
+
+def _from_to(clause: str, c0: int, facts: list[TargetFact]) -> list[TargetFact]:
+    """`由原 1,000 MW 提升至 3,000 MW`, `由 19% 躍升至 93%`: the first figure is where things stood
+    (a baseline; the year of the sentence is the second figure's), the second keeps its type."""
+    out = list(facts)
+    for i, f in enumerate(out):
+        if not _FROM.search(clause[: f.span[0] - c0]):
+            continue
+        nxt = next((g for g in out[i + 1 :] if g.base_unit == f.base_unit), None)
+        if nxt is not None and _TO.search(clause[f.span[1] - c0 : nxt.span[0] - c0]):
+            out[i] = replace(f, type="baseline", year=None)
+    return out

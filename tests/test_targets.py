@@ -47,14 +47,63 @@ def summary(facts: list[TargetFact]) -> list[tuple[str, float, str, int | None]]
         pytest.param("002", 486, 2025, [("target", 20.0, "萬家", 2028), ("target", 100.0, "萬家", 2040)], id="002:486"),
         # 002:782 「由國發基金匡列新臺幣 100 億元」
         pytest.param("002", 782, 2025, [("budget", 100.0, "億元", None)], id="002:782"),
-        # 002:1488 「2024 年我國原住民族微型企業數已成長至約 1 萬 8 千家…且整體就業人口成長 18.6%」
+        # 002:1488 「2024 年我國原住民族微型企業數已成長至約 1 萬 8 千家，相較 2016 年之增幅已超過一倍，
+        # 且整體就業人口成長 18.6%」: 2016 is the base of the comparison; the figures are 2024's
         pytest.param(
             "002",
             1488,
             2025,
-            [("achieved", 18000.0, "家", 2024), ("achieved", 18.6, "%", 2016)],
-            id="002:1488 two-part figure",
+            [("achieved", 18000.0, "家", 2024), ("achieved", 18.6, "%", 2024)],
+            id="002:1488 two-part figure, comparison base",
         ),
+        # 002:974 「國發基金也規劃與各部會合作推動主題式投資…針對 AI、綠色成長、智慧機器人等領域，各設立
+        # 100 億元基金」: money set aside as funds, not a figure aimed at
+        pytest.param("002", 974, 2025, [("budget", 100.0, "億元", None)], id="002:974 fund"),
+        # 000:2490 「2030 年之前擴充…容量（由原 1,000 MW 提升至 3,000 MW）；擴充…容量（由原 2,000 MW 提升至
+        # 3,000 MW）。」: 由原 X 提升至 Y is a baseline X and a target Y; the second `；` part keeps 2030
+        pytest.param(
+            "000",
+            2490,
+            2025,
+            [
+                ("baseline", 1000.0, "MW", None),
+                ("target", 3000.0, "MW", 2030),
+                ("baseline", 2000.0, "MW", None),
+                ("target", 3000.0, "MW", 2030),
+            ],
+            id="000:2490 由原…提升至",
+        ),
+        # 000:2504 「2030 年至 2050 年之間，將燃氣複循環機組升降載率由原 5%/min 調整至 7%/min。」
+        pytest.param(
+            "000",
+            2504,
+            2025,
+            [("baseline", 5.0, "%/min", None), ("target", 7.0, "%/min", 2050)],
+            id="000:2504 由原…調整至",
+        ),
+        # 000:1779 「規劃結合科技廠商提供智慧型裝置之應用系統、24 小時監測機制」: what the system is
+        pytest.param("000", 1779, 2025, [], id="000:1779 24 小時監測機制"),
+        # 000:2330 「…產生 2 倍或 4 倍解析度 (透過參數選擇) 影像回傳」: a feature, not a figure aimed at
+        pytest.param("000", 2330, 2025, [], id="000:2330 2 倍或 4 倍解析度"),
+        # 001:1025 「(至少120小時)」: a duration with its own cue stays a target
+        pytest.param("001", 1025, 2026, [("target", 120.0, "小時", None)], id="001:1025 至少120小時"),
+        # 000:2931 「2024 年度中央政府總體科技預算編列 1,517 億元，2025 年度至 2028 年度科技預算需求推估為
+        # 1,595 億元、1,800 億元、1,890 億元以及 1,985 億元（表 5）」: each year its own figure
+        pytest.param(
+            "000",
+            2931,
+            2025,
+            [
+                ("budget", 1517.0, "億元", 2024),
+                ("budget", 1595.0, "億元", 2025),
+                ("budget", 1800.0, "億元", 2026),
+                ("budget", 1890.0, "億元", 2027),
+                ("budget", 1985.0, "億元", 2028),
+            ],
+            id="000:2931 budget by year",
+        ),
+        # 003:1346 「截至 2025 年度…已達目標值 159 項應用案例」: 目標值 names the target
+        pytest.param("003", 1346, 2025, [("target", 159.0, "項", 2025)], id="003:1346 目標值"),
         # 002:203 EU 「規劃投入 2,000 億歐元」; 002:1008 「根據麥肯錫…將可創造超過 17 兆美元產值」: not the plan's
         pytest.param("002", 203, 2025, [], id="002:203 foreign currency"),
         pytest.param("002", 1008, 2025, [], id="002:1008 sourced world figure"),
