@@ -7,7 +7,10 @@ only strategies get LEADS / CO_ORGANIZES edges here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from pydantic import BaseModel
 
 from graph.model import Edge, EdgeType, Node, NodeKind
 from loaders.context import DocInput, DocResult
@@ -16,7 +19,9 @@ from loaders.outline import OutlineItem
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root, read_outline
 from loaders.st_table import BodyMeasure, BodyStrategy, read_table, table_region
-from loaders.target_nodes import add_line_targets
+from loaders.target_nodes import add_line_targets, read_year_table, target_node
+from loaders.targets import TargetFact
+from loaders.text import clean_title
 
 TABLE_SOURCE = "表4"
 
@@ -30,7 +35,106 @@ def read_st_plan(doc: DocInput, ctx: LoadContext) -> DocResult:
     if cfg:
         read_responsibility(doc, ctx, result, items, nodes, cfg)
     read_targets(doc, items, nodes, result)
+    budget = doc.profile.get("budget")
+    if budget:
+        read_budget(doc, plan, BudgetSpec.model_validate(budget), result)
     return result
+
+
+class BudgetSpec(BaseModel):
+    """The plan's budget section: figures by year in its prose and a table with one column per year
+    (a row of amounts and, optionally, a row of each year's share of GDP)."""
+
+    section_start: str
+    section_end: str
+    table_caption: str
+    unit_line: str
+    amount_row: str
+    share_row: str | None = None
+
+
+def read_budget(doc: DocInput, plan: Node, spec: BudgetSpec, result: DocResult) -> None:
+    """Budget Targets of the plan, one per year: the amounts its prose states (000:2931 `2024 年度…
+    編列 1,517 億元，2025 年度至 2028 年度…推估為 1,595 億元、…`), each confirmed by its cell of the
+    table where the table prints it (表5, 000:2938) with the year's share of GDP (000:2940); a year
+    only the table gives becomes a Target of its own, read from the table's row."""
+    src = doc.source
+    start_re, end_re = re.compile(spec.section_start), re.compile(spec.section_end)
+    start = next((n for n in range(1, len(src.lines) + 1) if start_re.match(src.line(n).strip())), None)
+    if start is None:
+        result.warn(doc.meta.id, 1, "missing-section", f"no budget section ({spec.section_start})")
+        return
+    end = next((n for n in range(start + 1, len(src.lines) + 1) if end_re.match(src.line(n).strip())), len(src.lines))
+    table = read_year_table(doc, start, end, spec.table_caption, spec.unit_line)
+    amounts = table.rows.get(spec.amount_row) if table else None
+    shares = table.rows.get(spec.share_row) if table and spec.share_row else None
+    unit = table.units[0] if table and table.units else None
+    share_unit = table.units[1] if table and len(table.units) > 1 else None
+    caption = clean_title(src.line(table.caption_line)) if table else None
+    stated: set[int] = set()
+
+    def confirm(fact: TargetFact) -> dict[str, Any]:
+        if fact.year is None:
+            return {}
+        stated.add(fact.year)
+        out: dict[str, Any] = {}
+        if table is not None and amounts is not None and fact.year in amounts[1]:
+            cell = amounts[1][fact.year]
+            out["table"] = {"caption": caption, "line": amounts[0], "cell": cell, "unit": unit}
+            if _number(cell) != fact.value or unit != fact.unit:
+                result.warn(
+                    doc.meta.id,
+                    amounts[0],
+                    "budget-mismatch",
+                    f"{spec.amount_row} {fact.year}: the table prints {cell} {unit}, the text {fact.text}",
+                )
+        if shares is not None and fact.year in shares[1]:
+            out["gdp_share"] = _number(shares[1][fact.year])
+            out["gdp_share_unit"] = share_unit
+            out["gdp_share_line"] = shares[0]
+        return out
+
+    prose = [n for n in range(start + 1, table.caption_line if table else end) if src.line(n).strip()]
+    add_line_targets(doc, plan.id, prose, doc.meta.period_start, result, types=["budget"], extra=confirm)
+    if table is None or amounts is None or unit is None:
+        return
+    line, cells = amounts
+    for k, (year, cell) in enumerate(sorted(cells.items()), 1):
+        value = _number(cell)
+        if year in stated or value is None:
+            continue
+        raw = src.line(line)
+        pos = raw.find(cell)
+        fact = TargetFact(
+            value, unit, year, "budget", (pos, pos + len(cell)), cell, None, value * _unit_scale(unit), unit
+        )
+        node = result.add_node(
+            target_node(
+                doc,
+                f"{doc.meta.id}:t{line}.{k}",
+                fact,
+                f"{spec.amount_row} {year}",
+                (line, line),
+                table={"caption": caption, "line": line, "cell": cell, "unit": unit, "header_line": table.header_line},
+                **(
+                    {"gdp_share": _number(shares[1][year]), "gdp_share_unit": share_unit, "gdp_share_line": shares[0]}
+                    if shares is not None and year in shares[1]
+                    else {}
+                ),
+            )
+        )
+        result.add_edge(plan.id, node.id, EdgeType.HAS_TARGET, node.provenance)
+
+
+def _number(cell: str) -> float | None:
+    try:
+        return float(cell.replace(",", "").strip())
+    except ValueError:
+        return None
+
+
+def _unit_scale(unit: str) -> float:
+    return {"萬": 1e4, "億": 1e8, "兆": 1e12}.get(unit[:1], 1.0)
 
 
 def read_targets(doc: DocInput, items: list[OutlineItem], nodes: list[Node], result: DocResult) -> None:
