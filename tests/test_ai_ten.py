@@ -429,3 +429,24 @@ def test_row_listing_measures_in_its_content_001_1167(corpus_store: EmbeddedStor
         m = at(corpus_store, line, M)
         assert list(assigned(corpus_store, m, LEADS)) == ["agency/moda-acs"], line
         assert (m.attrs["schedule_start"], m.attrs["schedule_end"]) == ("2025-01", "2028-12")
+
+
+def test_figures_in_measure_cells_001_479_480(corpus_store: EmbeddedStore) -> None:
+    # 001:479 「補助各地方消防機關複雜地形攜帶型無人機各2架(共44架)」 and 001:480
+    # 「辦理各地方消防機關遙控無人機專業操作證培訓考照訓練171人」: 具體措施 cells with no other cell filled
+    t479 = [t for t in corpus_store.nodes(kinds=[NodeKind.TARGET], document=DOC) if t.line == 479]
+    assert sorted((t.attrs["value"], t.attrs["unit"], t.attrs["qualifier"]) for t in t479) == [
+        (2.0, "架", "各"),
+        (44.0, "架", "共"),
+    ]
+    t480 = [t for t in corpus_store.nodes(kinds=[NodeKind.TARGET], document=DOC) if t.line == 480]
+    assert [(t.attrs["type"], t.attrs["value"], t.attrs["unit"], t.attrs["year"]) for t in t480] == [
+        ("target", 171.0, "人", None)
+    ]
+    # 171 people trained: the measure the row names, 001:340 (8)專業無人機搜救人才培育
+    owners = [e.source for e in corpus_store.edges(target=t480[0].id, types=[EdgeType.HAS_TARGET])]
+    assert owners == [at(corpus_store, 340, M).id]
+    # the drones: an item of 6. 智慧韌性 (001:294), which the table's group row 475 names
+    for t in t479:
+        (owner,) = [e.source for e in corpus_store.edges(target=t.id, types=[EdgeType.HAS_TARGET])]
+        assert at(corpus_store, 294, S).id in [r.node.id for r in corpus_store.ancestors(owner)]

@@ -23,6 +23,7 @@ from loaders.initiative_tables import (
     RowMatch,
     Schedule,
     SubRow,
+    TableEntry,
     TableGroup,
     TableSpec,
     clean_cell,
@@ -36,7 +37,8 @@ from loaders.numbering import numeral_value
 from loaders.outline import OutlineItem, OutlineSpec, strip_decoration
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root, read_outline
-from loaders.target_nodes import add_line_targets
+from loaders.target_nodes import add_line_targets, clause_title, target_node
+from loaders.targets import extract_targets
 from loaders.text import clean_title, similarity
 
 
@@ -58,6 +60,9 @@ class MeasureTablesSpec(TableSpec):
     # above it within the same strategy's rows, marked as inferred and reported; or leave it.
     empty_cells: Literal["inherit_in_group", "leave"] = "inherit_in_group"
     min_caption_similarity: float = 80.0
+    # Figures in a row's 具體措施 cell (001:479 `…無人機各2架(共44架)`, 480 `…訓練171人`) are what the
+    # measure it names will deliver: Targets of that body item (no year unless the cell states one).
+    measure_cell_targets: bool = True
 
 
 class PlanTargetsSpec(BaseModel):
@@ -95,9 +100,9 @@ def read_ai_ten(doc: DocInput, ctx: LoadContext) -> DocResult:
     extra: dict[str, dict[str, Any]] = {}
     edges = _EdgeBag()
     tops = [(it, n) for it, n in zip(items, nodes, strict=True) if it.parent is None]
-    _read_lead_table(doc, ctx, book, prof.leads, tops, edges, result)
-    _read_measure_tables(doc, ctx, book, prof.tables, spec, items, nodes, extra, edges, result)
     ref_year = int(doc.meta.published[:4])
+    _read_lead_table(doc, ctx, book, prof.leads, tops, edges, result)
+    _read_measure_tables(doc, ctx, book, prof.tables, spec, items, nodes, extra, edges, result, ref_year)
     _read_plan_targets(doc, prof.plan_targets, plan, ref_year, result)
     if prof.outcomes is not None:
         _read_outcomes(doc, prof.outcomes, tops, spec, ref_year, result)
@@ -273,6 +278,7 @@ def _read_measure_tables(
     extra: dict[str, dict[str, Any]],
     edges: _EdgeBag,
     result: DocResult,
+    ref_year: int,
 ) -> None:
     children: dict[int | None, list[int]] = {}
     for i, it in enumerate(items):
@@ -303,6 +309,8 @@ def _read_measure_tables(
             entries = merge_page_breaks(group.entries, cands)
             matches = match_group(entries, cands, paragraphs=paragraphs)
             _apply_group(doc, ctx, book, spec, table.caption, group, matches, nodes[strat], extra, edges, result)
+            if spec.measure_cell_targets:
+                _row_targets(doc, matches, nodes[strat], ref_year, result)
     for attrs in extra.values():
         parsed: list[Schedule] = attrs.pop("_parsed", [])
         if parsed:
@@ -453,6 +461,30 @@ def _apply_group(
                         match=m.how,
                         inferred=src_line is not None,
                     )
+
+
+def _row_targets(doc: DocInput, matches: list[RowMatch], strategy: Node, ref_year: int, result: DocResult) -> None:
+    """Figures in each row's 具體措施 cell, as Targets of the body items the row was matched to (the
+    strategy when none): a measure table lists what the plan will do, so a figure with no cue is a
+    target."""
+    owners: dict[int, list[str]] = {}
+    entries: dict[int, TableEntry] = {}
+    for m in matches:
+        key = id(m.entry)
+        entries[key] = m.entry
+        bag = owners.setdefault(key, [])
+        bag.extend(t for t in (m.targets or [strategy.id]) if t not in bag)
+    for key, entry in entries.items():
+        for n in entry.lines:
+            cell = doc.source.line(n).split("\t", 1)[0]  # spans stay offsets into the source line
+            for k, fact in enumerate(extract_targets(cell, ref_year, default="target"), 1):
+                node = result.add_node(
+                    target_node(
+                        doc, f"{doc.meta.id}:t{n}.{k}", fact, clause_title(cell, fact.span), (n, n), source="table row"
+                    )
+                )
+                for owner in owners[key]:
+                    result.add_edge(owner, node.id, EdgeType.HAS_TARGET, node.provenance)
 
 
 def _schedule_attrs(s: Schedule, line: int, inferred_from: int | None) -> dict[str, Any]:
