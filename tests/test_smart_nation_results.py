@@ -429,3 +429,71 @@ def test_five_commitment_areas(batch: GraphBatch) -> None:
     areas = [n for n in batch.nodes if n.kind == M and parent(batch, n).id == strategy.id]
     assert [n.provenance.line_start for n in areas] == [2705, 2706, 2707, 2711, 2712]
     assert areas[3].title == "落實清廉施政"  # 2711 `- (四)落實清廉施政：…`
+
+
+# --- Summary Targets: value, unit and year where the document gives them ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "value", "unit", "year"),
+    [
+        # 貳 (results achieved): 477 「完成維運專案辦公室及 141 案專網申請審查。提供 350 件申請者諮詢」
+        pytest.param(477, "achieved", 141.0, "案", None, id="003:477 141 案"),
+        # 475 「…並於 18 處以上 5G 應用場域完成資安驗證…」 (its `145 條` has no unit the extractor knows)
+        pytest.param(475, "achieved", 18.0, "處", None, id="003:475 18 處以上"),
+        # 參: 738 「在國內創造 38 萬人次的科藝展演熱潮」
+        pytest.param(738, "achieved", 38.0, "萬人次", None, id="003:738 38 萬人次"),
+        # 746 「整體製造業數位化比例由 19% 躍升至 93%」: 19% is where it started, 93% the result
+        pytest.param(746, "achieved", 93.0, "%", None, id="003:746 由 19% 躍升至 93%"),
+        # 肆: 1346 「截至 2025 年度…已達目標值 159 項應用案例」
+        pytest.param(1346, "target", 159.0, "項", 2025, id="003:1346 目標值 159 項"),
+        # 伍 (績效指標): 2732 「2025 年達成數位生活服務使用普及率達 80%」
+        pytest.param(2732, "target", 80.0, "%", 2025, id="003:2732 80%"),
+        # 2733 「2025 年達成建立 10 個 5G 校園應用實作場域，並成立至少 1 個 5G 跨校教學聯盟」: the first indicator
+        pytest.param(2733, "target", 10.0, "個", 2025, id="003:2733 10 個"),
+    ],
+)
+def test_summary_target_figures(
+    batch: GraphBatch, line: int, kind: str, value: float, unit: str, year: int | None
+) -> None:
+    t = at(batch, line, T)
+    assert (t.attrs["type"], t.attrs["value"], t.attrs["unit"], t.attrs["year"]) == (kind, value, unit, year)
+
+
+def test_from_to_baseline_746(batch: GraphBatch) -> None:
+    # 746 「整體製造業數位化比例由 19% 躍升至 93%」
+    figures = at(batch, 746, T).attrs["figures"]
+    assert [(f["type"], f["value"]) for f in figures if f["unit"] == "%"] == [("baseline", 19.0), ("achieved", 93.0)]
+
+
+@pytest.mark.parametrize(
+    ("line", "year"),
+    [
+        # no figure of its own kind, but the item says when
+        pytest.param(470, 2025, id="003:470 於 2025 年建立多個公部門混合雲服務平臺"),
+        pytest.param(471, 2025, id="003:471 至 2025 年 12 月底"),
+        pytest.param(476, 2024, id="003:476 已於 2024 年12月完成第 4 階段補償"),
+        pytest.param(1347, 2025, id="003:1347 截至 2025 年度…已達 64.73%"),
+        pytest.param(1348, 2025, id="003:1348 截至 2025 年度已有 66 個政府機關"),
+        pytest.param(1352, 2025, id="003:1352 截至 2025 年…523 萬 9,000 人次"),
+        pytest.param(1353, 2024, id="003:1353 截至 2024 年推動成果包括"),
+        pytest.param(2736, 2025, id="003:2736 至 2025 年達成重點偏鄉學校 5G 智慧教室"),
+    ],
+)
+def test_summary_target_year_from_its_text(batch: GraphBatch, line: int, year: int) -> None:
+    t = at(batch, line, T)
+    assert (t.attrs["value"], t.attrs["year"], t.attrs["year_from"]) == (None, year, "text")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # 730 (參 (一) 確立全球 AI 與半導體供應鏈的關鍵地位): no figure, no year in 730-737
+        pytest.param(730, id="003:730"),
+        # 2734 「充足適性數位人才能量，建立數位人才滾動調查與技能分級認證機制…」: no figure, no year
+        pytest.param(2734, id="003:2734"),
+    ],
+)
+def test_summary_targets_the_document_leaves_open(batch: GraphBatch, line: int) -> None:
+    t = at(batch, line, T)
+    assert (t.attrs.get("value"), t.attrs.get("unit"), t.attrs.get("year")) == (None, None, None)

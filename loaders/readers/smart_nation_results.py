@@ -30,7 +30,7 @@ from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root
 from loaders.source import DocumentError, SourceText
 from loaders.target_nodes import target_node
-from loaders.targets import extract_targets
+from loaders.targets import TargetType, extract_targets, stated_years
 from loaders.text import clean_title, ends_sentence, match_key
 
 # --------------------------------------------------------------------------------------------------
@@ -46,7 +46,10 @@ class PillarRules(BaseModel):
 
 class SummaryRules(BaseModel):
     strategy_title: str
-    target_type: dict[int, str] = Field(default_factory=dict)
+    target_type: dict[int, TargetType] = Field(default_factory=dict)
+    # Per pillar number: the type of a figure in a summary item that has no cue of its own (the
+    # summary says what its figures are); pillars not listed assume nothing.
+    figure_default: dict[int, TargetType] = Field(default_factory=dict)
     # A numbering label before `：` (1344 `主要績效目標 1：…`): kept as the label, not the title.
     label: str | None = None
 
@@ -430,12 +433,18 @@ def _summary_targets(c: _Ctx, idx: int, pillar: Node, seq: int) -> None:
         if sep and c.prof.summary.label and re.fullmatch(c.prof.summary.label, label.strip()):
             attrs["label"], heading = label.strip(), rest.strip()
         title = heading_title(heading, c.prof.titles) or derive_title(heading, c.prof.titles)
-        figures = figures_in(text, c.ref_year)
+        # Where the summary says what its figures are (results achieved, or targets), a figure with no
+        # cue of its own is of that kind (003:477 `完成…141 案專網申請審查`, 2732 `2025 年達成…達 80%`).
+        figures = figures_in(text, c.ref_year, default=c.prof.summary.figure_default.get(seq))
         if figures:
             attrs["figures"] = figures
-            main = next((f for f in figures if f["type"] == kind), None)
-            if main is not None:
-                attrs.update(value=main["value"], unit=main["unit"], year=main["year"])
+        main = next((f for f in figures if f["type"] == kind), None)
+        if main is not None:
+            attrs.update(value=main["value"], unit=main["unit"], year=main["year"])
+        elif years := stated_years(text):
+            # No figure of its kind (a qualitative result or goal), but the item says when: 003:1347
+            # `截至 2025 年度…已達 64.73%`, 470 `於 2025 年建立多個…`, 1353 `截至 2024 年推動成果包括…`.
+            attrs.update(value=None, unit=None, year=max(years), year_from="text")
         node = Node(
             id=f"{pillar.id}.kpi{it.seq if it.seq is not None else it.number}",
             kind=NodeKind.TARGET,
@@ -449,7 +458,7 @@ def _summary_targets(c: _Ctx, idx: int, pillar: Node, seq: int) -> None:
         c.result.add_edge(pillar.id, node.id, EdgeType.HAS_TARGET, node.provenance)
 
 
-def figures_in(text: str, ref_year: int | None) -> list[dict[str, Any]]:
+def figures_in(text: str, ref_year: int | None, default: TargetType | None = None) -> list[dict[str, Any]]:
     """Quantified figures of a text (loaders.targets), as plain attrs."""
     return [
         {
@@ -461,7 +470,7 @@ def figures_in(text: str, ref_year: int | None) -> list[dict[str, Any]]:
             "qualifier": f.qualifier,
             "amount": f.amount,
         }
-        for f in extract_targets(text, ref_year)
+        for f in extract_targets(text, ref_year, default)
     ]
 
 
