@@ -219,7 +219,7 @@ def test_app_configured_with_an_interval_records_scheduled_runs(tmp_path: Path) 
     db = tmp_path / "h.sqlite"
     app = create_app(Settings(check_interval_seconds=0.5, history_db=db))
     with TestClient(app) as client:
-        _wait_for(lambda: len([r for r in RunHistory(db).runs(50) if r.trigger == "schedule"]) >= 2, timeout=600)
+        _wait_for(lambda: len([r for r in RunHistory(db).runs(50) if r.trigger == "schedule"]) >= 2, timeout=300)
         generation = client.get("/health").json()["generation"]
     runs = RunHistory(db).runs(1000)
     # The app loaded the embedded store itself: that load is checked once, as `load`; no `startup`.

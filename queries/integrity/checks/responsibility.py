@@ -75,7 +75,10 @@ def _line_quote(ctx: CheckContext, document: str, line: int) -> str | None:
 def unknown_agencies(ctx: CheckContext, out: Findings) -> None:
     warnings = ctx.warnings_with(["unknown-agency"])
     if warnings is None:
-        raise out.skip("the load's warnings are not available for this graph")
+        raise out.skip(
+            "the load's warnings are not available for this graph (no load of this generation is "
+            "recorded in the check history, POLICYGRAPH_HISTORY_DB)"
+        )
     for w in warnings:
         out.add(
             f"{w.document}:{w.line}: {w.message}",
