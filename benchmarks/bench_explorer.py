@@ -14,7 +14,10 @@ module fetch and parse, cytoscape included), each GraphQL request the page sent 
 interactive (the page measures them: `graphql <operation>`), and the layout time (`explorer layout`).
 Machine load is printed beside the figures: the 2-core machines are shared.
 
-    .venv/bin/python benchmarks/bench_explorer.py [--runs N] [--views NAME,...]
+    .venv/bin/python benchmarks/bench_explorer.py [--runs N] [--views NAME,...] [--static DIR]
+
+--static serves another copy of the page (say an older commit's app/static, from `git archive`, with
+the vendor/ folder beside it) from the same app: an A/B of a page change on the same server code.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app import explorer  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from tests.test_explorer_browser import chromium, chromium_missing_message, serve_app  # noqa: E402
@@ -98,10 +102,8 @@ def describe(profile: dict[str, Any]) -> list[str]:
     layout = sum(m["end"] - m["start"] for m in before if m["name"] == "explorer layout")
     js_end = max((s["end"] for s in profile["scripts"]), default=0.0)
     js_kb = sum(s["bytes"] for s in profile["scripts"]) / 1024
-    lines = [
-        f"    scripts fetched by {js_end:.0f} ms ({len(profile['scripts'])} files, {js_kb:.0f} KiB), "
-        f"page code running at {profile['start']:.0f} ms"
-    ]
+    running = "" if profile["start"] is None else f", page code running at {profile['start']:.0f} ms"
+    lines = [f"    scripts fetched by {js_end:.0f} ms ({len(profile['scripts'])} files, {js_kb:.0f} KiB){running}"]
     if gql:
         first, last = min(m["start"] for m in gql), max(m["end"] for m in gql)
         ops = ", ".join(f"{m['name'][8:]} {m['start']:.0f}+{m['end'] - m['start']:.0f}" for m in gql)
@@ -119,7 +121,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7, help="warm navigations per view")
     ap.add_argument("--views", default="", help="comma-separated view names (default: all)")
+    ap.add_argument("--static", type=Path, default=None, help="serve the page from this folder instead")
     args = ap.parse_args()
+    if args.static:
+        if not (args.static / "index.html").is_file():
+            raise SystemExit(f"{args.static} has no index.html")
+        explorer.STATIC_DIR = args.static.resolve()  # read when the app is created and on every "/"
+        print(f"page served from {explorer.STATIC_DIR}")
     missing = chromium_missing_message()
     if missing:
         raise SystemExit(missing)
