@@ -58,6 +58,13 @@ class LevelSpec(BaseModel):
     # Siblings must be numbered 1, 2, 3 … in order; anything else means the document is damaged
     # (e.g. shuffled lines) and the load is refused with the line that breaks the order.
     strict: bool = False
+    # With `strict`: the number of the first sibling (003's pillars start at 貳: 壹 is the 前言,
+    # outside the region).
+    first_number: int = Field(default=1, ge=0)
+    # With `strict`: a number repeated right after itself (`1.` `1.`) is a typo or a marker repeated
+    # by a conversion loop (refused by `max_items` when it runs away), not a change of order: it is
+    # kept, with its own id (`…m1~2`), and the sequence goes on from it.
+    allow_repeats: bool = False
     # A title of several sentences with no `split_title_at` split keeps its first sentence; the
     # rest becomes the description (measures printed as one paragraph with no heading).
     sentence_title: bool = False
@@ -217,8 +224,9 @@ def parse_outline(src: SourceText, spec: OutlineSpec) -> list[OutlineItem]:
                 if prev is not None and not prev < seq <= prev + spec_l.max_gap:
                     hit = None
             if hit is not None and spec_l.strict and seq is not None:
-                expected = last_seq.get((parent, lvl), 0) + 1
-                if seq != expected:
+                previous = last_seq.get((parent, lvl), spec_l.first_number - 1)
+                expected = previous + 1
+                if seq != expected and not (spec_l.allow_repeats and seq == previous):
                     raise DocumentError(
                         src.file,
                         f"{spec_l.kind.value} numbered {number} where {expected} was expected: "

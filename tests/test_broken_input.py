@@ -54,6 +54,64 @@ def test_broken_document_is_refused_with_one_line(corpus_copy: Path, case: str) 
     assert "\n" not in message
 
 
+# Shuffles that keep every marker well-formed: only the order of two siblings changes. Each is refused
+# at the first line whose number is out of sequence. (tests/data/bad_inputs is written by
+# tools/gen_bad_inputs.py; these are built here from the bundled files.)
+AI_TEN = "001_3e3adedee198aa68.txt"
+RESULTS = "003_392c06949711f1a9.txt"
+
+
+def _swap_lines(text: str, a: int, b: int) -> str:
+    lines = text.split("\n")
+    lines[a - 1], lines[b - 1] = lines[b - 1], lines[a - 1]
+    return "\n".join(lines)
+
+
+def _swap_blocks(text: str, first: int, second: int, end: int) -> str:
+    """Lines first..second-1 and second..end-1 (1-based) change places."""
+    lines = text.split("\n")
+    a, b = lines[first - 1 : second - 1], lines[second - 1 : end - 1]
+    return "\n".join([*lines[: first - 1], *b, *a, *lines[end - 1 :]])
+
+
+SHUFFLES = {
+    # 000:723 `1. 垂直整合推動化合物半導體技術…` and 000:731 `2. 推動 Å 世代半導體…` (measures of 策略一,
+    # 000:721) swapped: measure 2 comes first, at line 723.
+    "000 measures 723<->731": (ST_PLAN, lambda t: _swap_lines(t, 723, 731), 723, "Measure numbered 2 where 1"),
+    # 001's initiatives 一、全民智慧生活圈 (130-555) and 二、百工百業智慧應用 (556-632) swapped: 二、 at 130.
+    "001 initiatives 一/二": (AI_TEN, lambda t: _swap_blocks(t, 130, 556, 633), 130, "Initiative numbered 二 where 1"),
+    # 003's pillars 參、數位創新 (722-1337) and 肆、數位治理 (1338-2713) swapped: 肆 comes right after 貳, at 722.
+    "003 pillars 參/肆": (RESULTS, lambda t: _swap_blocks(t, 722, 1338, 2714), 722, "Pillar numbered 肆 where 3"),
+    # 003 貳's work areas 一、…整體推動效益 (465-478) and 二、5G寬頻基礎建設與實證 (479-506) swapped: 二、 at 465.
+    "003 work areas 一/二": (RESULTS, lambda t: _swap_blocks(t, 465, 479, 507), 465, "Strategy numbered 二 where 1"),
+    # 003 二's measures (一) 超高速寬頻網路普及 (481-484) and (二) 5G 行動寬頻網路普及 (485-492) swapped.
+    "003 measures (一)/(二)": (RESULTS, lambda t: _swap_blocks(t, 481, 485, 493), 481, "Measure numbered 二 where 1"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SHUFFLES))
+def test_shuffled_siblings_are_refused_at_their_line(corpus_copy: Path, case: str) -> None:
+    name, shuffle, line, expected = SHUFFLES[case]
+    target = corpus_copy / name
+    target.write_text(shuffle(target.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(DocumentError) as err:
+        load_corpus(corpus_copy)
+    message = str(err.value)
+    assert message.startswith(f"{name}:{line}: "), message
+    assert expected in message and "out of order" in message, message
+    assert "\n" not in message
+
+
+def test_known_gap_in_003_numbering_still_loads(corpus_batch: object) -> None:
+    # 003:829 `1.` then 003:869 `5.` (the document skips 2.-4. once): the `1.` items are only
+    # sequential with a gap allowed, so the bundled document loads (the session fixture loaded it).
+    from graph.model import GraphBatch
+
+    assert isinstance(corpus_batch, GraphBatch)
+    lines = {n.provenance.line_start for n in corpus_batch.nodes if n.document == "smart-nation-2021"}
+    assert {829, 869} <= lines
+
+
 def test_missing_file_and_bad_manifest(corpus_copy: Path) -> None:
     (corpus_copy / ST_PLAN).unlink()
     with pytest.raises(DocumentError, match=ST_PLAN):
