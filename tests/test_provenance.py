@@ -64,17 +64,27 @@ def test_every_node_quote_is_at_its_lines(corpus_batch: GraphBatch) -> None:
     assert len(corpus_batch.nodes) > 1000  # the whole corpus was checked, not an empty graph
 
 
-def test_every_responsibility_edge_quote_is_at_its_lines(corpus_batch: GraphBatch) -> None:
+def test_every_edge_quote_is_at_its_lines(corpus_batch: GraphBatch) -> None:
+    """Every relationship, whatever its type (hierarchy, responsibility, targets, units, cross-plan
+    links and inferred alignments), quotes the text at the lines it records."""
     sources = _source_lines(corpus_batch)
     refs: dict[str, list[str]] = {}
-    edges = [e for e in corpus_batch.edges if e.type in (EdgeType.LEADS, EdgeType.CO_ORGANIZES)]
     bad = [
-        f"{e.source}->{e.target}: {why}"
-        for e in edges
+        f"{e.type.value} {e.source}->{e.target}: {why}"
+        for e in corpus_batch.edges
         if (why := _problem(e.provenance, _lines_for(e.provenance.document, sources, refs)))
     ]
     assert bad == [], f"{len(bad)} edge(s), e.g. {bad[:5]}"
-    assert edges
+    # every edge type of the graph was checked
+    assert {e.type for e in corpus_batch.edges} >= {
+        EdgeType.CONTAINS,
+        EdgeType.LEADS,
+        EdgeType.CO_ORGANIZES,
+        EdgeType.HAS_TARGET,
+        EdgeType.HAS_UNIT,
+        EdgeType.DESCRIBES,
+        EdgeType.ALIGNS_WITH,
+    }
 
 
 def test_a_wrong_line_is_caught() -> None:
