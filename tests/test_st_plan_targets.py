@@ -119,3 +119,26 @@ def test_plan_budget_by_year_2931(corpus_store: EmbeddedStore) -> None:
     ]
     assert [t.attrs["gdp_share"] for t in budgets[1:]] == [0.60, 0.65, 0.66, 0.68]
     assert budgets[1].attrs["gdp_share_line"] == 2940
+
+
+def test_budget_years_only_the_table_gives() -> None:
+    """Without 000:2931's second clause (the 2025-2028 estimates), the budget for those years comes
+    from 表5's 整體科技預算 row (000:2938: 1,595 1,800 1,890 1,985, 單位：億元)."""
+    from loaders.corpus import DEFAULT_CORPUS
+    from loaders.pipeline import build_batch, read_corpus_sources
+    from loaders.source import decode_source
+
+    meta, src = next(s for s in read_corpus_sources(DEFAULT_CORPUS) if s[0].id == DOC)
+    lines = list(src.lines)
+    assert lines[2930].startswith("我國政府科技經費之配置") and "1,595 億元" in lines[2930]
+    lines[2930] = lines[2930].split("，2025 年度至 2028 年度")[0] + "。"
+    batch = build_batch([(meta, decode_source(meta.file, "\n".join(lines).encode()))])
+    plan_targets = {e.target for e in batch.edges if e.source == f"{DOC}:plan" and e.type is EdgeType.HAS_TARGET}
+    budgets = sorted((n for n in batch.nodes if n.id in plan_targets), key=lambda n: n.attrs["year"])
+    got = [(t.provenance.line_start, t.attrs["year"], t.attrs["value"], t.attrs["unit"]) for t in budgets]
+    assert got == [
+        (2931, 2024, 1517.0, "億元"),
+        *[(2938, y, v, "億元") for y, v in ((2025, 1595.0), (2026, 1800.0), (2027, 1890.0), (2028, 1985.0))],
+    ]
+    assert [(t.attrs["amount"], t.attrs["base_unit"]) for t in budgets[1:2]] == [(1595e8, "元")]
+    assert budgets[-1].attrs["gdp_share"] == 0.68  # 000:2940 占比

@@ -105,9 +105,9 @@ def read_budget(doc: DocInput, plan: Node, spec: BudgetSpec, result: DocResult) 
             continue
         raw = src.line(line)
         pos = raw.find(cell)
-        fact = TargetFact(
-            value, unit, year, "budget", (pos, pos + len(cell)), cell, None, value * _unit_scale(unit), unit
-        )
+        scale = _MULTIPLIERS.get(unit[:1])
+        base = unit[1:] if scale is not None else unit
+        fact = TargetFact(value, unit, year, "budget", (pos, pos + len(cell)), cell, None, value * (scale or 1.0), base)
         node = result.add_node(
             target_node(
                 doc,
@@ -133,8 +133,8 @@ def _number(cell: str) -> float | None:
         return None
 
 
-def _unit_scale(unit: str) -> float:
-    return {"萬": 1e4, "億": 1e8, "兆": 1e12}.get(unit[:1], 1.0)
+# A table's unit may carry a multiplier (單位：億元): amounts are kept in the base unit too.
+_MULTIPLIERS = {"萬": 1e4, "億": 1e8, "兆": 1e12}
 
 
 def read_targets(doc: DocInput, items: list[OutlineItem], nodes: list[Node], result: DocResult) -> None:
