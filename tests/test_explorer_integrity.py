@@ -119,6 +119,8 @@ def test_node_with_a_finding_shows_the_badge_and_is_marked(browser: Any, base_ur
         assert p.panel_title() == doc_line(1809).removeprefix("(二) 策略二、")
         findings = p.page.locator("#integrity-badges li.finding")
         assert findings.count() == 1
+        # The title counts the node's findings (integrityFindings.totalCount): one, for 000:1809.
+        assert p.page.text_content("#integrity-title") == "Integrity findings 檢核發現 (1)"
         f = findings.first
         assert f.get_attribute("data-check") == "no-responsible-agency"
         assert f.get_attribute("data-severity") == "warning"

@@ -34,8 +34,16 @@ REPORT = """{ integrity { latest {
     evidence { documentId document { id } lines { start end } quote } } } } } }"""
 
 NODE_FINDINGS = """query($id: ID!, $severity: FindingSeverity, $check: String) {
-  node(id: $id) { id integrityFindings(severity: $severity, check: $check) {
-    check severity message evidence { documentId lines { start end } quote } } } }"""
+  node(id: $id) { id integrityFindings(severity: $severity, check: $check) { totalCount nodes {
+    check severity message evidence { documentId lines { start end } quote } } } } }"""
+
+
+def node_findings(api: Api, node_id: str, **variables: str) -> list[dict[str, Any]]:
+    """The findings about one node (all of them: the connection's first page is its whole list here)."""
+    conn = api.data(NODE_FINDINGS, id=node_id, **variables)["node"]["integrityFindings"]
+    assert conn["totalCount"] == len(conn["nodes"])
+    found: list[dict[str, Any]] = conn["nodes"]
+    return found
 
 HISTORY = """query($first: Int, $after: String) { integrity { history(first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
@@ -101,7 +109,7 @@ def test_a_violated_check_shows_on_the_latest_report_and_on_its_node(mini_servic
     s.run("load")  # clean: no finding
     clean = s.api.data(REPORT)["integrity"]["latest"]
     assert clean["conforms"] and clean["summary"]["errors"] == 0 and clean["findings"]["totalCount"] == 0
-    assert s.api.data(NODE_FINDINGS, id=S1M2)["node"]["integrityFindings"] == []
+    assert node_findings(s.api, S1M2) == []
 
     # 6 「2. 推動開放資料」 now ends (2026-12) before it starts (2027-03).
     s.mini.replace_node(S1M2, attrs={"schedule_start": "2027-03", "schedule_end": "2026-12"})
@@ -124,13 +132,13 @@ def test_a_violated_check_shows_on_the_latest_report_and_on_its_node(mini_servic
     ]
 
     # The same finding on its focus node, and only there.
-    node = s.api.data(NODE_FINDINGS, id=S1M2)["node"]["integrityFindings"]
+    node = node_findings(s.api, S1M2)
     assert [(x["check"], x["severity"], x["evidence"][0]["lines"]["start"]) for x in node] == [
         ("schedule-reversed", "ERROR", 6)
     ]
-    assert s.api.data(NODE_FINDINGS, id=S1M1)["node"]["integrityFindings"] == []
-    assert s.api.data(NODE_FINDINGS, id=S1M2, severity="WARNING")["node"]["integrityFindings"] == []
-    assert len(s.api.data(NODE_FINDINGS, id=S1M2, check="schedule-reversed")["node"]["integrityFindings"]) == 1
+    assert node_findings(s.api, S1M1) == []
+    assert node_findings(s.api, S1M2, severity="WARNING") == []
+    assert len(node_findings(s.api, S1M2, check="schedule-reversed")) == 1
 
     # Filters of the report's findings.
     q = "query($s: FindingSeverity, $c: String) { integrity { latest { findings(severity: $s, check: $c) { totalCount } } } }"
@@ -151,6 +159,27 @@ def test_a_violated_check_shows_on_the_latest_report_and_on_its_node(mini_servic
     assert runs["nodes"][0]["id"] > runs["nodes"][1]["id"]
 
 
+def test_a_nodes_findings_are_a_connection(mini_service: MiniService) -> None:
+    # 6 「2. 推動開放資料」 scheduled 2031-03 .. 2030-12: ends before it starts (schedule-reversed) and
+    # lies outside the plan's period 2025-2028 (schedule-outside-period): two findings on one node.
+    s = mini_service
+    s.mini.replace_node(S1M2, attrs={"schedule_start": "2031-03", "schedule_end": "2030-12"})
+    s.run("schedule")
+    q = """query($id: ID!, $first: Int, $after: String) { node(id: $id) {
+             integrityFindings(first: $first, after: $after) {
+               totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { check } } } } }"""
+    whole = s.api.data(q, id=S1M2)["node"]["integrityFindings"]
+    checks = [e["node"]["check"] for e in whole["edges"]]
+    assert whole["totalCount"] == 2 and sorted(checks) == ["schedule-outside-period", "schedule-reversed"]
+    # One per page, in the same order, each once.
+    p1 = s.api.data(q, id=S1M2, first=1)["node"]["integrityFindings"]
+    assert p1["totalCount"] == 2 and [e["node"]["check"] for e in p1["edges"]] == checks[:1]
+    assert p1["pageInfo"]["hasNextPage"] is True and p1["pageInfo"]["hasPreviousPage"] is False
+    p2 = s.api.data(q, id=S1M2, first=1, after=p1["pageInfo"]["endCursor"])["node"]["integrityFindings"]
+    assert [e["node"]["check"] for e in p2["edges"]] == checks[1:]
+    assert p2["pageInfo"]["hasNextPage"] is False and p2["pageInfo"]["hasPreviousPage"] is True
+
+
 def test_a_served_graph_newer_than_the_report_is_not_current(mini_service: MiniService) -> None:
     s = mini_service
     s.run("load")
@@ -166,11 +195,11 @@ def test_before_the_first_run_there_is_nothing_to_show(mini_service: MiniService
     s.store.replace(s.mini.batch())
     data = s.api.data(
         """query($id: ID!) { integrity { latest { conforms } history { totalCount nodes { id } } }
-           node(id: $id) { integrityFindings { check } } }""",
+           node(id: $id) { integrityFindings { totalCount nodes { check } } } }""",
         id=S1M2,
     )
     assert data["integrity"] == {"latest": None, "history": {"totalCount": 0, "nodes": []}}
-    assert data["node"] == {"integrityFindings": []}
+    assert data["node"] == {"integrityFindings": {"totalCount": 0, "nodes": []}}
 
 
 def test_catalogue(mini_service: MiniService) -> None:
@@ -197,12 +226,12 @@ def test_a_page_of_nodes_costs_one_history_read(mini_service: MiniService, monke
 
     monkeypatch.setattr(RunHistory, "_db", counted)
     q = """query($n: Int) { integrity { latest { summary { errors } } }
-             nodes(first: $n) { nodes { id integrityFindings { check } } } }"""
+             nodes(first: $n) { nodes { id integrityFindings { totalCount } } } }"""
     for n in (2, 20):
         reads.clear()
         data = s.api.data(q, n=n)
         assert len(data["nodes"]["nodes"]) == min(n, len(s.mini.nodes))
-        flagged = [x["id"] for x in data["nodes"]["nodes"] if x["integrityFindings"]]
+        flagged = [x["id"] for x in data["nodes"]["nodes"] if x["integrityFindings"]["totalCount"]]
         assert flagged == ([S1M2] if n == 20 else [])
         assert len(reads) == 1, f"first: {n} read the history {len(reads)} times"
 
@@ -212,7 +241,12 @@ def test_bad_arguments_and_an_unreadable_history(mini_service: MiniService, tmp_
     s.run("load")
     e = s.api.error('{ integrity { latest { findings(check: "no-such-check") { totalCount } } } }')
     assert e["extensions"]["code"] == "BAD_USER_INPUT" and "unknown check 'no-such-check'" in e["message"]
-    e = s.api.error('query($id: ID!) { node(id: $id) { integrityFindings(check: "nope") { check } } }', id=S1M2)
+    e = s.api.error('query($id: ID!) { node(id: $id) { integrityFindings(check: "nope") { totalCount } } }', id=S1M2)
+    assert e["extensions"]["code"] == "BAD_USER_INPUT"
+    # A connection like every other list: the same page-size cap and cursor checks.
+    e = s.api.error("query($id: ID!) { node(id: $id) { integrityFindings(first: 1000) { totalCount } } }", id=S1M2)
+    assert e["extensions"]["code"] == "BAD_USER_INPUT"
+    e = s.api.error('query($id: ID!) { node(id: $id) { integrityFindings(after: "nonsense") { totalCount } } }', id=S1M2)
     assert e["extensions"]["code"] == "BAD_USER_INPUT"
     e = s.api.error("{ integrity { history(first: 1000) { totalCount } } }")
     assert e["extensions"]["code"] == "BAD_USER_INPUT"
@@ -254,7 +288,7 @@ def test_bundled_corpus_reloaded_twice(tmp_path: Path) -> None:
     assert latest["conforms"] is True and latest["summary"]["errors"] == 0 and latest["current"] is True
 
     # 000:1809: the strategy with no responsible agency is flagged on its node.
-    node = api.data(NODE_FINDINGS, id=ST_STRATEGY)["node"]["integrityFindings"]
+    node = node_findings(api, ST_STRATEGY)
     assert [(f["check"], f["severity"]) for f in node] == [("no-responsible-agency", "WARNING")]
     assert node[0]["evidence"][0] == {
         "documentId": "st-plan-114",

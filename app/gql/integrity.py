@@ -307,7 +307,14 @@ LATEST = "latest"  # the one key of Loaders.integrity
 
 
 async def node_findings(
-    info: strawberry.Info, node_id: str, severity: Severity | None, check: str | None
-) -> list[IntegrityFinding]:
-    found = await ctx_of(info).loaders.findings.load(node_id)
-    return [IntegrityFinding(f=f) for f in select(found, severity, check)]
+    info: strawberry.Info,
+    node_id: str,
+    severity: Severity | None,
+    check: str | None,
+    first: int | None,
+    after: str | None,
+) -> Connection[IntegrityFinding]:
+    ctx = ctx_of(info)
+    page_size(first, ctx.limits)  # a bad page size is refused before the history is read
+    found = select(await ctx.loaders.findings.load(node_id), severity, check)
+    return paginate(found, first, after, ctx.limits, lambda f: IntegrityFinding(f=f))

@@ -320,14 +320,19 @@ class Node:
 
     @strawberry.field(
         description="Integrity findings about this node in the latest recorded check run (see Query.integrity), "
-        "filtered by severity and check; empty before the first run. A few per node at most: a list, not a page."
+        "in report order, filtered by severity and check; empty before the first run."
     )
     async def integrity_findings(
-        self, info: strawberry.Info, severity: Severity | None = None, check: str | None = None
-    ) -> list[Annotated[IntegrityFinding, strawberry.lazy("app.gql.integrity")]]:
+        self,
+        info: strawberry.Info,
+        severity: Severity | None = None,
+        check: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[IntegrityFinding, strawberry.lazy("app.gql.integrity")]]:
         from app.gql.integrity import node_findings  # imports this module
 
-        return await node_findings(info, self.raw.id, severity, check)
+        return await node_findings(info, self.raw.id, severity, check, first, after)
 
 
 @strawberry.type(description="One step of a lineage: the node, its distance in edges, and its parent.")

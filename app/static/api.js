@@ -127,7 +127,7 @@ export async function node(id) {
        node(id: $id) {
          ${REF} number quote lines { start end }
          document { id title }
-         integrityFindings { ${FINDING} }
+         integrityFindings(first: 100) { totalCount nodes { ${FINDING} } }
          ... on HierarchyNode {
            text
            ancestors(first: 100) { nodes { node { id kind title } } }
@@ -171,7 +171,8 @@ export async function node(id) {
     // A Target: the item that states it, and its value (valueText, unit, year).
     targetOf: n.item ? ref(n.item) : null,
     value: n.kind === "TARGET" ? detail(n) : null,
-    findings: (n.integrityFindings || []).map(finding),
+    findings: n.integrityFindings.nodes.map(finding),
+    findingCount: n.integrityFindings.totalCount,
     // The check run those findings come from (one history read answers both).
     findingsRun: data.integrity.latest,
   };

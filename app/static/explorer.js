@@ -267,20 +267,23 @@ function header(n) {
   return [
     h("span", { class: "kind-chip" }, swatch(kindStyle(n.kind)), kindLabel(n.kind), n.number ? ` ${n.number}` : ""),
     h("h2", { id: "panel-title", tabindex: "-1" }, n.title),
-    integrityBadges(n.findings || [], n.findingsRun),
+    integrityBadges(n.findings || [], n.findingCount || 0, n.findingsRun),
   ];
 }
 
 const SEVERITY_LABELS = { error: "error 錯誤", warning: "warning 警告", info: "info 提示" };
 
-/** The integrity findings about this node (latest check run): severity badge, message, evidence. */
-function integrityBadges(findings, run) {
+/**
+ * The integrity findings about this node (latest check run): severity badge, message, evidence.
+ * `total` is the connection's totalCount: the first page (100) is shown, the title counts them all.
+ */
+function integrityBadges(findings, total, run) {
   // Empty (and hidden by the stylesheet) when the node has no finding.
   if (!findings.length) return h("div", { class: "badges", id: "integrity-badges" });
   return h(
     "section",
     { class: "badges", id: "integrity-badges", "aria-labelledby": "integrity-title" },
-    h("h3", { id: "integrity-title" }, `Integrity findings 檢核發現 (${findings.length})`),
+    h("h3", { id: "integrity-title" }, `Integrity findings 檢核發現 (${total})`),
     h(
       "ul",
       { class: "findings" },
