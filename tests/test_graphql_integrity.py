@@ -45,6 +45,7 @@ def node_findings(api: Api, node_id: str, **variables: str) -> list[dict[str, An
     found: list[dict[str, Any]] = conn["nodes"]
     return found
 
+
 HISTORY = """query($first: Int, $after: String) { integrity { history(first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
   nodes { id startedAt trigger store generation conforms durationSeconds summary { errors warnings infos } } } } }"""
@@ -246,7 +247,9 @@ def test_bad_arguments_and_an_unreadable_history(mini_service: MiniService, tmp_
     # A connection like every other list: the same page-size cap and cursor checks.
     e = s.api.error("query($id: ID!) { node(id: $id) { integrityFindings(first: 1000) { totalCount } } }", id=S1M2)
     assert e["extensions"]["code"] == "BAD_USER_INPUT"
-    e = s.api.error('query($id: ID!) { node(id: $id) { integrityFindings(after: "nonsense") { totalCount } } }', id=S1M2)
+    e = s.api.error(
+        'query($id: ID!) { node(id: $id) { integrityFindings(after: "nonsense") { totalCount } } }', id=S1M2
+    )
     assert e["extensions"]["code"] == "BAD_USER_INPUT"
     e = s.api.error("{ integrity { history(first: 1000) { totalCount } } }")
     assert e["extensions"]["code"] == "BAD_USER_INPUT"
