@@ -36,10 +36,18 @@ def test_starts_degraded_and_recovers(bolt_server: BoltServer) -> None:
             assert r.status_code == 503
             body = r.json()
             assert body["status"] == "degraded" and "unreachable" in body["reason"]
-            q = client.post("/graphql", json={"query": "{ stats { nodeCount } }"})
-            assert q.status_code < 500
-            errors = q.json().get("errors")
-            assert errors and "Traceback" not in str(errors)
+            # The reason /health gives, one line naming the database, with the code clients branch on.
+            unreachable = f"Neo4j at {bolt_server.uri} (database {TEST_DATABASE!r}) is unreachable"
+            assert body["reason"].startswith(unreachable)
+            for query in ("{ stats { nodeCount } }", '{ node(id: "st-plan-114:g1") { title } }'):
+                q = client.post("/graphql", json={"query": query})
+                assert q.status_code == 200 and "Traceback" not in q.text
+                errors = q.json()["errors"]
+                assert [e["extensions"]["code"] for e in errors] == ["STORE_UNAVAILABLE"], errors
+                message = errors[0]["message"]
+                assert message.startswith(unreachable) and "\n" not in message, message
+            # The health field answers without the store (it reports on it).
+            assert client.post("/graphql", json={"query": "{ health }"}).json()["data"] == {"health": "degraded"}
 
             bolt_server.start()
             deadline = time.monotonic() + 120

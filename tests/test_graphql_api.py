@@ -8,15 +8,20 @@ sends; no resolver is called directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app import monitoring
 from app.main import create_app
 from app.service import GraphService
 from app.settings import Settings
+from graph.model import GraphBatch
+from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
+from queries.integrity import CATALOGUE
 
 ST = "st-plan-114"  # 000_94c0ce11f244451c.txt
 AI = "ai-ten"  # 001_3e3adedee198aa68.txt
@@ -166,14 +171,14 @@ def test_what_moda_leads_in_ai_ten(api: Api) -> None:
         """{ responsibilities(agency: "MODA", plan: "ai-ten:plan", role: LEAD, explicit: true, includeUnits: true) {
              totalCount items(first: 100) { nodes { node { kind title } evidence { lines { start } } } } } }"""
     )["responsibilities"]
-    assert rep["totalCount"] <= 100
+    assert rep["totalCount"] == len(rep["items"]["nodes"])  # one page holds them all
     got = {
         (n["node"]["title"].replace(" ", ""), n["evidence"]["lines"]["start"])
         for n in rep["items"]["nodes"]
         if n["node"]["kind"] == "INITIATIVE"
     }
-    assert ("AI數位產業登峰", 117) in got
-    assert ("智慧政府與資料治理", 124) in got
+    # 表1 (001:112-126) names 數發部 as 主政部會 of exactly these two of the ten initiatives.
+    assert got == {("AI數位產業登峰", 117), ("智慧政府與資料治理", 124)}
 
 
 def test_lineage_of_a_measure_up_to_the_plan(api: Api) -> None:
@@ -286,6 +291,52 @@ def test_targets_query_works_when_nothing_matches(api: Api) -> None:
     assert ts == {"totalCount": 0, "nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
 
 
+def test_targets_of_a_node(api: Api) -> None:
+    # 000:2569 「6. 推動永續航空燃油」; its text 000:2571 「…以及國籍航空 SAF 使用比例至少 5%」: one target, 5 %.
+    mid = api.data(
+        '{ search(text: "推動永續航空燃油", kinds: [MEASURE], first: 1) { nodes { node { id lines { start } } } } }'
+    )
+    measure = mid["search"]["nodes"][0]["node"]
+    assert measure["lines"]["start"] == 2569
+    q = """query($n: ID!, $y: Int) { targets(node: $n, year: $y, first: 100) { totalCount nodes {
+             value unit year lines { start } quote item { id lines { start } } plan { id } } } }"""
+    saf = api.data(q, n=measure["id"])["targets"]
+    assert saf["totalCount"] == 1
+    [t] = saf["nodes"]
+    assert (t["value"], t["unit"], t["lines"]["start"]) == (5.0, "%", 2571)
+    assert "SAF 使用比例至少 5%" in t["quote"]
+    assert t["item"] == {"id": measure["id"], "lines": {"start": 2569}}
+    assert t["plan"]["id"] == f"{ST}:plan"
+
+    # 000:1200 「1. 支持國內高教發展…」, text 000:1202 「第二期計畫（112—116年）挹注970億元」: 970 億元 by
+    # 民國 116 年 (2027).
+    mid = api.data(
+        '{ search(text: "支持國內高教發展", kinds: [MEASURE], first: 1) { nodes { node { id lines { start } } } } }'
+    )
+    measure = mid["search"]["nodes"][0]["node"]
+    assert measure["lines"]["start"] == 1200
+    [t] = api.data(q, n=measure["id"])["targets"]["nodes"]
+    assert (t["value"], t["unit"], t["year"], t["lines"]["start"]) == (970.0, "億元", 2027, 1202)
+
+    # A node's targets include those stated under it: 000:2480 (1) 強化電網基礎設施 holds 000:2510 (6) 應用儲能系統,
+    # whose 000:2511 「電網端及發電端，2025 年目標分別為：1,000 MW 及 500 MW」 are its only 2025 targets.
+    n2480 = api.data(
+        '{ search(text: "強化電網基礎設施，提升電網韌性", kinds: [MEASURE], first: 1) { nodes { node { id lines { start } } } } }'
+    )
+    measure = n2480["search"]["nodes"][0]["node"]
+    assert measure["lines"]["start"] == 2480
+    y2025 = api.data(q, n=measure["id"], y=2025)["targets"]
+    assert sorted((t["value"], t["unit"], t["year"], t["lines"]["start"]) for t in y2025["nodes"]) == [
+        (500.0, "MW", 2025, 2511),
+        (1000.0, "MW", 2025, 2511),
+    ]
+    assert y2025["totalCount"] == 2
+    assert all(t["item"]["lines"]["start"] == 2511 for t in y2025["nodes"])
+    # An unknown node is an error, not an empty list.
+    e = api.error('{ targets(node: "st-plan-114:no-such-node") { totalCount } }')
+    assert e["extensions"]["code"] == "NOT_FOUND"
+
+
 def test_nodes_by_year_and_text(api: Api) -> None:
     # 000:2511 「電網端及發電端，2025 年目標分別為：1,000 MW 及 500 MW」; 000:2512 the 2030 one.
     q = 'query($y: Int!) { nodes(document: "st-plan-114", text: "電網端", year: $y) { nodes { lines { start } years } } }'
@@ -293,6 +344,54 @@ def test_nodes_by_year_and_text(api: Api) -> None:
     got2025 = [n["lines"]["start"] for n in api.data(q, y=2025)["nodes"]["nodes"]]
     assert got2030 == [2512]
     assert got2025 == [2511]
+
+
+def test_nodes_of_a_plan(api: Api) -> None:
+    # 000:717, 1363, 1769, 2213: 目標一…目標四 (the plan states 4 項目標 at 000:2643), in document order.
+    goals = api.data(
+        '{ nodes(plan: "st-plan-114:plan", kinds: [GOAL]) { totalCount nodes { id title lines { start } } } }'
+    )
+    assert goals["nodes"]["totalCount"] == 4
+    assert [(g["lines"]["start"], g["title"]) for g in goals["nodes"]["nodes"]] == [
+        (717, "強化智慧科技生態系，打造人工智慧島"),
+        (1363, "運用創新驅動雙軸轉型，促進產業均衡發展"),
+        (1769, "運用普惠智慧科技，實現多元包容共融社會"),
+        (2213, "推動綠色生活及循環經濟，邁向淨零永續"),
+    ]
+    # 000:2643 「53 項策略，及 249 項與策略相關之措施」
+    sm = api.data('{ nodes(plan: "st-plan-114:plan", kinds: [STRATEGY, MEASURE]) { totalCount } }')
+    assert sm["nodes"]["totalCount"] == 53 + 249
+    # 001:112-126 表1 lists ten initiatives; the first three in the body at 001:130, 556, 633.
+    ai = api.data(
+        '{ nodes(plan: "ai-ten:plan", kinds: [INITIATIVE], first: 3) { totalCount nodes { title lines { start } } } }'
+    )
+    assert ai["nodes"]["totalCount"] == 10
+    assert [(n["lines"]["start"], n["title"]) for n in ai["nodes"]["nodes"]] == [
+        (130, "全民智慧生活圈"),
+        (556, "百工百業智慧應用"),
+        (633, "AI 數位產業登峰"),
+    ]
+    # Unfiltered: the plan, everything under it and its targets -- stats' count for the plan by kind, less
+    # the document node (which stats counts for its plan; `nodes(plan:)` lists what is in the plan).
+    stats = api.data("{ stats { byPlan { plan { id } byKind { key count } } } }")["stats"]["byPlan"]
+    by_kind = {
+        k["key"].upper(): k["count"] for k in next(p for p in stats if p["plan"]["id"] == f"{ST}:plan")["byKind"]
+    }
+    assert by_kind.pop("DOCUMENT") == 1
+    q = """query($after: String) { nodes(plan: "st-plan-114:plan", first: 100, after: $after) {
+             totalCount pageInfo { hasNextPage endCursor } nodes { kind } } }"""
+    counts: dict[str, int] = {}
+    after = None
+    while True:
+        page = api.data(q, after=after)["nodes"]
+        for n in page["nodes"]:
+            counts[n["kind"]] = counts.get(n["kind"], 0) + 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert counts == by_kind
+    assert page["totalCount"] == sum(by_kind.values())
+    assert (counts["GOAL"], counts["SUBGOAL"], counts["STRATEGY"], counts["MEASURE"]) == (4, 16, 53, 249)
 
 
 def test_nodes_filtered_by_agency_are_its_responsibilities(api: Api) -> None:
@@ -416,18 +515,58 @@ def test_pagination_walks_every_item_once_in_document_order(api: Api) -> None:
 
 
 def test_cross_plan_fields_answer_with_evidence(api: Api) -> None:
-    # Cross-plan links land with the cross-plan issue; until then the fields answer, empty or not,
-    # and every link they return carries evidence.
+    # 001:51 「…於亞洲·矽谷、智慧國家2.0新綱領、六大區域產業及生活圈計畫、國家人才競爭力躍升方案、
+    # 亞灣2.0-智慧科技創新園區推動方案等政策基礎上，規劃「AI 新十大建設推動方案」」: AI 新十大建設 continues
+    # those five; 001:1546 「亞洲·矽谷3.0—智慧物聯」…後續將併入本方案: and 亞洲·矽谷3.0.
+    links = api.data(
+        """{ node(id: "ai-ten:plan") { ... on HierarchyNode { crossPlanLinks(types: [CONTINUES], first: 100) {
+             totalCount nodes { type source { id } target { id title } evidence { documentId lines { start } quote } } } } } }"""
+    )["node"]["crossPlanLinks"]
+    got = {(n["target"]["id"], n["evidence"]["lines"]["start"]) for n in links["nodes"]}
+    assert got == {
+        ("plan/asia-silicon-valley", 51),
+        ("smart-nation-2:plan", 51),
+        ("plan/six-regional-life-circles", 51),
+        ("plan/national-talent-competitiveness", 51),
+        ("plan/yawan-2", 51),
+        ("plan/asia-silicon-valley-3", 1546),
+    }
+    assert links["totalCount"] == 6
+    assert all(n["source"]["id"] == f"{AI}:plan" and n["type"] == "CONTINUES" for n in links["nodes"])
+    assert all(n["evidence"]["documentId"] == AI for n in links["nodes"])
+    at1546 = next(n for n in links["nodes"] if n["evidence"]["lines"]["start"] == 1546)
+    assert "後續將併入本方案" in at1546["evidence"]["quote"]
+
+    # The lineage's cross-plan part: level 1 from the plan itself, level 2 from what it links to.
     lin = api.data(
         """{ lineage(id: "ai-ten:plan", down: 0, crossPlanLevels: 2) { crossPlan(first: 100) { totalCount nodes {
              hops level direction type origin { id } node { id } evidence { documentId lines { start end } quote } } } } }"""
     )["lineage"]["crossPlan"]
+    hops = {
+        (
+            h["level"],
+            h["direction"],
+            h["type"],
+            h["origin"]["id"],
+            h["node"]["id"],
+            h["evidence"]["documentId"],
+            h["evidence"]["lines"]["start"],
+        )
+        for h in lin["nodes"]
+    }
+    # 001:83 「…融合智慧國家2.0新綱領與六大區域產業及生活圈…」: cites 智慧國家2.0.
+    assert (1, "OUTGOING", "CITES", f"{AI}:plan", "smart-nation-2:plan", AI, 83) in hops
+    assert (1, "OUTGOING", "CONTINUES", f"{AI}:plan", "plan/asia-silicon-valley-3", AI, 1546) in hops
+    # 002:155 the periodical's article 「推動 AI 新十大建設——…」 mentions the plan (a link into it).
+    assert (1, "INCOMING", "MENTIONS", f"{AI}:plan", "tef-23-3:a1", "tef-23-3", 155) in hops
+    # Level 2: 000:2883 the S&T plan names 亞洲·矽谷 3.0 推動方案, which AI 新十大建設 continues (001:1546).
+    assert (2, "INCOMING", "MENTIONS", "plan/asia-silicon-valley-3", f"{ST}:plan", ST, 2883) in hops
+    assert {h["level"] for h in lin["nodes"]} == {1, 2}
+    assert lin["totalCount"] == len(lin["nodes"])
     for h in lin["nodes"]:
-        assert h["hops"] >= 1 and h["level"] in (1, 2)
+        assert h["hops"] == h["level"]  # from the plan itself: no hierarchy hops before the first link
         assert h["evidence"]["quote"]
         assert h["evidence"]["lines"]["start"] <= h["evidence"]["lines"]["end"]
-    links = api.data('{ node(id: "ai-ten:plan") { ... on HierarchyNode { crossPlanLinks { totalCount } } } }')
-    assert links["node"]["crossPlanLinks"]["totalCount"] >= 0
 
 
 def test_why_the_st_plan_and_ai_ten_are_connected(api: Api) -> None:
@@ -457,3 +596,78 @@ def test_lineage_reaches_across_plans(api: Api) -> None:
     assert hit[0]["hops"] == 5 and hit[0]["level"] == 1
     assert hit[0]["origin"]["id"] == f"{ST}:plan"
     assert "亞洲·矽谷" in hit[0]["node"]["title"].replace(" ", "")
+
+
+# --- health and integrity, on both stores -------------------------------------------------------
+def test_health_on_both_stores(api: Api, any_store: GraphStore) -> None:
+    stats = api.data("{ health stats { generation nodeCount } }")
+    assert stats["health"] == "ok"
+    r = api.client.get("/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and body["reason"] is None
+    assert body["store"] == any_store.name == ("neo4j" if isinstance(any_store, Neo4jStore) else "embedded")
+    assert body["generation"] == stats["stats"]["generation"]
+    info = any_store.generation()
+    assert info is not None and body["generation"] == info.generation
+
+
+FLAGGED_STRATEGIES = {
+    # 000:1809 策略二 推動在宅醫療: its 表4 row (000:2740) names no agency.
+    1809: "(二) 策略二、推動在宅醫療，擴大公共醫療服務",
+    # 000:2573 策略二 發展電力去碳化與節能科技: 表4's rows for 確保供電穩定與電力去碳化 (000:2811, 2813)
+    # are strategies 3 and 1; none is for strategy 2.
+    2573: "(二) 策略二、發展電力去碳化與節能科技",
+}
+
+
+def test_integrity_on_both_stores(any_store: GraphStore, corpus_batch: GraphBatch, tmp_path: Path) -> None:
+    # A check run of the served graph recorded by the real monitor (what a load does) in a history of
+    # its own, then read through the API: the same answers on either store.
+    svc = GraphService(Settings(history_db=tmp_path / "history.sqlite"), store=any_store)
+    assert monitoring.monitor_for(svc).run("load", corpus_batch) is not None
+    api = Api(TestClient(create_app(svc.settings, svc)))
+    info = any_store.generation()
+    assert info is not None
+    data = api.data(
+        """{ integrity {
+             latest { conforms current generation store summary { errors warnings infos }
+               checks { id status }
+               findings(check: "no-responsible-agency", first: 100) { totalCount nodes {
+                 severity focusNode { id kind lines { start } } evidence { documentId lines { start } quote } } } }
+             history { totalCount nodes { trigger store generation conforms } }
+             catalogue { id } } }"""
+    )["integrity"]
+    latest = data["latest"]
+    assert latest["store"] == any_store.name
+    assert latest["generation"] == info.generation and latest["current"] is True
+    assert latest["conforms"] is True and latest["summary"]["errors"] == 0
+    assert {c["id"] for c in latest["checks"]} == set(CATALOGUE)
+    flagged = {
+        f["focusNode"]["lines"]["start"]: (f["focusNode"]["kind"], f["severity"], f["evidence"][0])
+        for f in latest["findings"]["nodes"]
+        if f["focusNode"]["id"].startswith(f"{ST}:")
+    }
+    for line, quote in FLAGGED_STRATEGIES.items():
+        assert flagged[line] == ("STRATEGY", "WARNING", {"documentId": ST, "lines": {"start": line}, "quote": quote})
+    assert data["history"] == {
+        "totalCount": 1,
+        "nodes": [{"trigger": "load", "store": any_store.name, "generation": info.generation, "conforms": True}],
+    }
+    assert [c["id"] for c in data["catalogue"]] == list(CATALOGUE)
+
+    # The same finding on its node, and nothing on a strategy 表4 assigns (000:827, 000:2660).
+    q = """query($id: ID!) { node(id: $id) { lines { start } integrityFindings(first: 10) { totalCount nodes {
+             check severity evidence { lines { start } } } } } }"""
+    strategy = next(
+        f["focusNode"]["id"] for f in latest["findings"]["nodes"] if f["focusNode"]["lines"]["start"] == 1809
+    )
+    node = api.data(q, id=strategy)["node"]
+    assert node["lines"]["start"] == 1809
+    assert node["integrityFindings"] == {
+        "totalCount": 1,
+        "nodes": [{"check": "no-responsible-agency", "severity": "WARNING", "evidence": [{"lines": {"start": 1809}}]}],
+    }
+    assigned = api.data(q, id="st-plan-114:g1.sg1.s4")["node"]
+    assert assigned["lines"]["start"] == 827
+    assert assigned["integrityFindings"] == {"totalCount": 0, "nodes": []}
