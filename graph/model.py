@@ -54,6 +54,8 @@ class EdgeType(StrEnum):
     # Agency -> item the document assigns to it.
     LEADS = "LEADS"
     CO_ORGANIZES = "CO_ORGANIZES"
+    # Agency -> item whose own text names it (found in prose; not an assignment).
+    MENTIONED_IN = "MENTIONED_IN"
     # Agency (parent) -> sub-unit.
     HAS_UNIT = "HAS_UNIT"
     # Item -> Target it states.

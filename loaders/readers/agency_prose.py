@@ -1,0 +1,76 @@
+"""Agencies named in prose (linker `agency_mentions`): every agency name the spaCy matcher
+(loaders.agency_mentions: a blank Chinese pipeline with an EntityRuler over the gazetteer) finds in
+an item's own text becomes a MENTIONED_IN edge from the agency to that item.
+
+A mention is evidence that the text names the agency, not an assignment: the document's tables,
+tags and 召集 lines say who leads or co-organises (LEADS / CO_ORGANIZES), and a mention of an agency
+already assigned to the item adds nothing and is left out. What remains is what an analyst cannot
+get from the assignments: 000:1807's measure naming the bodies it works with, 003's prose-only
+attributions (470, 716), an article naming the ministries it reports on.
+
+The item is the deepest hierarchy node owning the mention's line (its own lines, its description,
+its table rows), as for plan mentions (loaders.readers.cross_plan.index_document); mentions outside
+the document's tree (table of contents, preface, the responsibility tables themselves, annexes)
+are not attached to anything. One edge per (agency, item): the first mention is its provenance,
+`attrs.lines` lists every line and `attrs.surface` the names as printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from graph.model import RESPONSIBILITY_TYPES, EdgeType
+from loaders.agencies import agency_node_id
+from loaders.agency_mentions import find_mentions
+from loaders.context import DocInput, DocResult
+from loaders.pipeline import LoadContext, linkers
+from loaders.plan_mentions import line_of, line_starts
+from loaders.readers.cross_plan import index_document
+
+
+def mention_edges(
+    inputs: Mapping[str, DocInput], results: Mapping[str, DocResult], ctx: LoadContext | None = None
+) -> DocResult:
+    out = DocResult()
+    assigned = {
+        (e.source, e.target) for r in results.values() for e in r.edges if e.type in RESPONSIBILITY_TYPES
+    }
+    for doc_id, doc in inputs.items():
+        result = results.get(doc_id)
+        if result is None:
+            continue
+        index = index_document(doc, result)
+        text = "\n".join(doc.source.lines)
+        starts = line_starts(text)
+        # (agency node, item) -> [(first line, last line, surface)], in text order
+        found: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+        book = ctx.agencies.book if ctx is not None else None
+        for m in find_mentions(text, book):
+            first, last = line_of(starts, m.start), line_of(starts, m.end - 1)
+            item = index.item_at(first)
+            if item == index.fallback:  # outside the tree: not about one item
+                continue
+            agency = agency_node_id(m.agency_id)
+            if (agency, item) in assigned:
+                continue
+            found.setdefault((agency, item), []).append((first, last, "".join(m.surface.split())))
+        for (agency, item), hits in sorted(found.items(), key=lambda kv: (kv[1][0][0], kv[0])):
+            first, last, _ = hits[0]
+            prov = doc.prov(first, last)
+            if ctx is not None and book is not None:
+                ctx.agencies.mention(book.records[agency.removeprefix("agency/")], prov)
+            out.add_edge(
+                agency,
+                item,
+                EdgeType.MENTIONED_IN,
+                prov,
+                lines=sorted({h[0] for h in hits}),
+                surface=sorted({h[2] for h in hits}),
+                method="spacy-entity-ruler",
+            )
+    return out
+
+
+@linkers.register("agency_mentions")
+def link_agency_mentions(ctx: LoadContext) -> DocResult:
+    return mention_edges(ctx.inputs, ctx.results, ctx)
