@@ -25,6 +25,8 @@ from graph.model import (
 )
 from graph.store import (
     EXPLAIN_PATH_TYPES,
+    ROLE_OF,
+    ROLE_RANK,
     CrossLineage,
     ExplainedPaths,
     GenerationInfo,
@@ -95,7 +97,7 @@ def _build(batch: GraphBatch) -> _Snapshot:
 
 
 def _role(e: Edge) -> Role:
-    return Role.LEAD if e.type is EdgeType.LEADS else Role.CO
+    return ROLE_OF[e.type]
 
 
 class EmbeddedStore(GraphStore):
@@ -243,7 +245,7 @@ class EmbeddedStore(GraphStore):
         for aid in agencies:
             agency = s.nodes[aid]
             for _, tgt, key, e in s.g.out_edges(aid, keys=True, data="edge"):
-                if key not in (EdgeType.LEADS.value, EdgeType.CO_ORGANIZES.value):
+                if EdgeType(key) not in RESPONSIBILITY_TYPES:
                     continue
                 node = s.nodes[tgt]
                 explicit.append(Responsibility(agency, node, _role(e), True, tgt, e))
@@ -270,7 +272,7 @@ class EmbeddedStore(GraphStore):
             own = s.assigned.get(cur)
             if own:
                 out = [Responsibility(s.nodes[e.source], node, _role(e), cur == node_id, cur, e) for e in own]
-                return sorted(out, key=lambda r: (r.role is not Role.LEAD, r.agency.id))
+                return sorted(out, key=lambda r: (ROLE_RANK[r.role], r.agency.id))
             cur = s.parent.get(cur)
         return []
 

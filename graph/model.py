@@ -54,6 +54,9 @@ class EdgeType(StrEnum):
     # Agency -> item the document assigns to it.
     LEADS = "LEADS"
     CO_ORGANIZES = "CO_ORGANIZES"
+    # Agency -> item the document assigns to it without saying lead or co-organiser (a 、-list under
+    # a 主/協辦 header, an 【agency】 tag naming several bodies, a ✓ list of a slide).
+    RESPONSIBLE_FOR = "RESPONSIBLE_FOR"
     # Agency -> item whose own text names it (found in prose; not an assignment).
     MENTIONED_IN = "MENTIONED_IN"
     # Agency (parent) -> sub-unit.
@@ -71,7 +74,7 @@ class EdgeType(StrEnum):
     ALIGNS_WITH = "ALIGNS_WITH"
 
 
-RESPONSIBILITY_TYPES = frozenset({EdgeType.LEADS, EdgeType.CO_ORGANIZES})
+RESPONSIBILITY_TYPES = frozenset({EdgeType.LEADS, EdgeType.CO_ORGANIZES, EdgeType.RESPONSIBLE_FOR})
 
 
 class Provenance(BaseModel):

@@ -3,7 +3,7 @@
 Layout in the database:
 - `(:GNode {g, id, kind, title, document, order, line_start, line_end, quote, note, number, attrs,
   assigned})`: one per graph node; `attrs` is a JSON string; `assigned` says whether the node has
-  a LEADS/CO_ORGANIZES assignment of its own (precomputed: inheritance stops at assigned nodes).
+  a LEADS/CO_ORGANIZES/RESPONSIBLE_FOR assignment of its own (precomputed: inheritance stops at assigned nodes).
 - relationships between GNodes, typed by EdgeType, with the provenance and `attrs` (JSON).
 - `(:GDoc {g, id, pos, meta})`: the documents of the load, `meta` is the DocumentMeta as JSON.
 - `(:GMeta {key, slot, generation, loaded_at, nodes, edges})`: which slot is served for the graph
@@ -64,6 +64,8 @@ from graph.model import (
 )
 from graph.store import (
     EXPLAIN_PATH_TYPES,
+    ROLE_OF,
+    ROLE_RANK,
     CrossLineage,
     ExplainedPaths,
     GenerationInfo,
@@ -137,7 +139,7 @@ Q_EDGES_IN_AT = (
     "RETURN nid, o.id AS other, type(r) AS type, properties(r) AS p"
 )
 _RESP_TAIL = (
-    "MATCH (ag)-[r:LEADS|CO_ORGANIZES]->(t:GNode) "
+    "MATCH (ag)-[r:LEADS|CO_ORGANIZES|RESPONSIBLE_FOR]->(t:GNode) "
     "OPTIONAL MATCH path = (t)-[:CONTAINS*1..]->(c:GNode) WHERE none(x IN tail(nodes(path)) WHERE x.assigned) "
     "RETURN properties(ag) AS ag, type(r) AS type, properties(r) AS r, properties(t) AS t, "
     "collect(properties(c)) AS inherited"
@@ -150,7 +152,7 @@ Q_RESPONSIBILITIES_UNITS = (
 Q_RESPONSIBLE_FOR = (
     _CUR + "UNWIND $ids AS nid MATCH (n:GNode {g: s, id: nid}) "
     "MATCH path = (n)<-[:CONTAINS*0..]-(a:GNode) WHERE a.assigned "
-    "MATCH (a)<-[r:LEADS|CO_ORGANIZES]-(ag:GNode) "
+    "MATCH (a)<-[r:LEADS|CO_ORGANIZES|RESPONSIBLE_FOR]-(ag:GNode) "
     "RETURN nid, properties(n) AS n, collect({d: length(path), via: a.id, ag: properties(ag), "
     "type: type(r), r: properties(r)}) AS rs"
 )
@@ -291,7 +293,7 @@ def _edge(source: str, target: str, type_: str, p: Row) -> Edge:
 
 
 def _role(t: EdgeType) -> Role:
-    return Role.LEAD if t is EdgeType.LEADS else Role.CO
+    return ROLE_OF[t]
 
 
 def _ancestors(node_id: str, rows: list[Row]) -> list[Ranked]:
@@ -903,7 +905,7 @@ class Neo4jStore(GraphStore):
                 key = (agency.id, x["via"], x["type"])
                 e = edges.get(key) or edges.setdefault(key, _edge(*key, x["r"]))
                 out.append(Responsibility(agency, node, _role(e.type), x["d"] == 0, x["via"], e))
-            by_id[row["nid"]] = sorted(out, key=lambda r: (r.role is not Role.LEAD, r.agency.id))
+            by_id[row["nid"]] = sorted(out, key=lambda r: (ROLE_RANK[r.role], r.agency.id))
         return [list(by_id.get(i, [])) for i in node_ids]
 
     # --- cross-plan lineage and explained paths -----------------------------------------------------

@@ -14,12 +14,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from graph.model import DocumentMeta, Edge, EdgeType, GraphBatch, Node, NodeKind
+from graph.model import RESPONSIBILITY_TYPES, DocumentMeta, Edge, EdgeType, GraphBatch, Node, NodeKind
 
 
 class Role(StrEnum):
     LEAD = "lead"
     CO = "co"
+    # Named as responsible; the document does not say whether as lead or as co-organiser.
+    RESPONSIBLE = "responsible"
+
+
+ROLE_OF: dict[EdgeType, Role] = {
+    EdgeType.LEADS: Role.LEAD,
+    EdgeType.CO_ORGANIZES: Role.CO,
+    EdgeType.RESPONSIBLE_FOR: Role.RESPONSIBLE,
+}
+# Who is responsible for a node is listed lead first, then bodies of unstated role, then co-organisers.
+ROLE_RANK: dict[Role, int] = {Role.LEAD: 0, Role.RESPONSIBLE: 1, Role.CO: 2}
 
 
 @dataclass(frozen=True)
@@ -62,7 +73,8 @@ INFERRED_LINK_TYPES: frozenset[EdgeType] = frozenset({EdgeType.ALIGNS_WITH})
 # What an explained path may walk: hierarchy, responsibility, agency units, targets, cross-plan links.
 # (DESCRIBES only duplicates a plan root by its document.)
 EXPLAIN_PATH_TYPES: frozenset[EdgeType] = (
-    frozenset({EdgeType.CONTAINS, EdgeType.LEADS, EdgeType.CO_ORGANIZES, EdgeType.HAS_UNIT, EdgeType.HAS_TARGET})
+    frozenset({EdgeType.CONTAINS, EdgeType.HAS_UNIT, EdgeType.HAS_TARGET})
+    | RESPONSIBILITY_TYPES
     | EXPLICIT_LINK_TYPES
     | INFERRED_LINK_TYPES
 )
@@ -386,7 +398,7 @@ class GraphStore(ABC):
     @abstractmethod
     def responsible_for(self, node_id: str) -> list[Responsibility]:
         """Who is responsible for a node: its own assignments, else those of its nearest assigned
-        ancestor (inherited). Same rule as `responsibilities`. Ordered by (lead first, agency id)."""
+        ancestor (inherited). Same rule as `responsibilities`. Ordered by (ROLE_RANK, agency id)."""
 
     def responsible_for_many(self, node_ids: Sequence[str]) -> list[list[Responsibility]]:
         """`responsible_for` for many nodes, aligned with `node_ids`. Stores override this with one

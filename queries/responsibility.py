@@ -84,14 +84,17 @@ def in_gazetteer_only(text: str) -> str | None:
 class Counts:
     lead: int = 0
     co: int = 0
+    responsible: int = 0  # role not stated by the document
     explicit: int = 0
     inherited: int = 0
 
     def add(self, r: Responsibility) -> None:
         if r.role is Role.LEAD:
             self.lead += 1
-        else:
+        elif r.role is Role.CO:
             self.co += 1
+        else:
+            self.responsible += 1
         if r.explicit:
             self.explicit += 1
         else:
@@ -99,7 +102,7 @@ class Counts:
 
     @property
     def total(self) -> int:
-        return self.lead + self.co
+        return self.lead + self.co + self.responsible
 
 
 @dataclass
@@ -159,9 +162,11 @@ class Cell:
     # Explicit assignments (table rows / tags) by role.
     lead: int = 0
     co: int = 0
+    responsible: int = 0
     # Items the agency is responsible for, explicit or inherited from an assigned ancestor.
     lead_items: int = 0
     co_items: int = 0
+    responsible_items: int = 0
 
 
 @dataclass
@@ -176,6 +181,10 @@ class Row:
     @property
     def co(self) -> int:
         return sum(c.co for c in self.cells)
+
+    @property
+    def responsible(self) -> int:
+        return sum(c.responsible for c in self.cells)
 
 
 @dataclass
@@ -210,9 +219,12 @@ def matrix(store: GraphStore, describes: Sequence[Edge] | None = None) -> Matrix
             if r.role is Role.LEAD:
                 c.lead_items += 1
                 c.lead += int(r.explicit)
-            else:
+            elif r.role is Role.CO:
                 c.co_items += 1
                 c.co += int(r.explicit)
+            else:
+                c.responsible_items += 1
+                c.responsible += int(r.explicit)
         rows.append(Row(a, cells))
-    rows.sort(key=lambda r: (-(r.lead + r.co), -r.lead, r.agency.id))
+    rows.sort(key=lambda r: (-(r.lead + r.co + r.responsible), -r.lead, r.agency.id))
     return Matrix(columns, rows)

@@ -14,7 +14,7 @@ from loaders.initiative_tables import numbered_items, parse_schedule
 
 DOC = "ai-ten"
 INIT, S, M, A = NodeKind.INITIATIVE, NodeKind.STRATEGY, NodeKind.MEASURE, NodeKind.ACTION
-LEADS, CO = EdgeType.LEADS, EdgeType.CO_ORGANIZES
+LEADS, CO, RESP = EdgeType.LEADS, EdgeType.CO_ORGANIZES, EdgeType.RESPONSIBLE_FOR
 
 
 def at(store: EmbeddedStore, line: int, kind: NodeKind) -> Node:
@@ -185,17 +185,19 @@ def test_slash_cell_001_502(corpus_store: EmbeddedStore) -> None:
 
 def test_unslashed_list_001_736(corpus_store: EmbeddedStore) -> None:
     # 001:736 突破 AI 系統資料傳輸瓶頸… | 115/01-118/12 | 經濟部技術司、工研院 -> body (2) 001:714.
-    # No slash: every name leads (profile: unslashed_list all_lead); the raw cell is kept.
+    # No slash: the cell does not say who leads, so both are responsible with the role unstated
+    # (profile: unslashed_list unstated); the raw cell is kept. Nobody is made lead.
     m = at(corpus_store, 714, M)
-    leads = assigned(corpus_store, m, LEADS)
-    assert set(leads) == {"agency/moea-doit", "agency/itri"}
-    assert leads["agency/itri"].attrs["cell"] == "經濟部技術司、工研院"
-    assert leads["agency/itri"].attrs["role_rule"] == "unslashed_list: all_lead"
+    listed = assigned(corpus_store, m, RESP)
+    assert set(listed) == {"agency/moea-doit", "agency/itri"}
+    assert listed["agency/itri"].attrs["cell"] == "經濟部技術司、工研院"
+    assert listed["agency/itri"].attrs["role_rule"] == "unslashed_list: unstated"
+    assert not assigned(corpus_store, m, LEADS) and not assigned(corpus_store, m, CO)
 
 
 def test_bare_unit_takes_the_ministry_001_459(corpus_store: EmbeddedStore) -> None:
     # 001:459 智慧運輸系統升級 | … | 114/01-117/12 | 交通部、鐵道局 -> (1) 001:208
-    assert set(assigned(corpus_store, at(corpus_store, 208, M), LEADS)) == {"agency/motc", "agency/motc-rb"}
+    assert set(assigned(corpus_store, at(corpus_store, 208, M), RESP)) == {"agency/motc", "agency/motc-rb"}
 
 
 def test_executing_body_001_1152(corpus_store: EmbeddedStore) -> None:
@@ -259,7 +261,7 @@ def test_row_1512_names_1468_by_its_text(corpus_store: EmbeddedStore) -> None:
     # names no body title, but 001:1468 (2)鼓勵 CVC、保險業等民間業者投資 AI 新創, whose text (001:1470)
     # 「…透過企業創投(CVC)結合投資導入補助計畫，加速企業策略投資…」
     m = at(corpus_store, 1468, M)
-    leads = assigned(corpus_store, m, LEADS)
+    leads = assigned(corpus_store, m, RESP)  # a 、-list: role unstated
     assert set(leads) == {"agency/ndc-did", "agency/moea-ida", "agency/ndf"}
     assert leads["agency/ndf"].provenance.line_start == 1512
     assert leads["agency/ndf"].attrs["match"] == "paragraph"
@@ -286,7 +288,7 @@ def test_rows_1530_1531_name_1498_by_its_text(corpus_store: EmbeddedStore) -> No
     # -> 001:1498 (2) 協助 AI 新創對接國際商機及參展爭取訂單: 001:1500 「A. 擴大東京、矽谷海外新創基地服務量能…」,
     #    001:1501 「B. 輔導 AI 新創參加國際展會…」
     m = at(corpus_store, 1498, M)
-    leads = assigned(corpus_store, m, LEADS)
+    leads = assigned(corpus_store, m, RESP)  # 、-lists: role unstated
     assert set(leads) == {"agency/nstc-aip", "agency/moea-sme", "agency/ndc-did"}
     assert leads["agency/moea-sme"].attrs["rows"] == [1530, 1531]
     assert leads["agency/ndc-did"].provenance.line_start == 1531

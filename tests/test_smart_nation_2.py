@@ -12,7 +12,7 @@ from loaders.pipeline import build_batch, read_corpus_sources
 
 DOC = "smart-nation-2"
 P, S, M = NodeKind.PILLAR, NodeKind.STRATEGY, NodeKind.MEASURE
-L, C = EdgeType.LEADS, EdgeType.CO_ORGANIZES
+L, C, R = EdgeType.LEADS, EdgeType.CO_ORGANIZES, EdgeType.RESPONSIBLE_FOR
 
 
 @pytest.fixture(scope="module")
@@ -118,11 +118,12 @@ def test_governance_slide_order_trap(batch: GraphBatch) -> None:
 
 
 def test_strategy_agencies_in_listed_order(batch: GraphBatch) -> None:
-    # 529 `- 強化數位基礎建設 (數發部/經濟部/國科會)`: order kept; lead only by the list-order convention.
+    # 529 `- 強化數位基礎建設 (數發部/經濟部/國科會)`: the list never says who leads (notes 004
+    # §Responsibility 4): all three are responsible, role unstated, in the order printed.
     strategy = at(batch, 326, S)
-    assert agencies(batch, strategy, L) == ["數位發展部"]
-    assert agencies(batch, strategy, C) == ["經濟部", "國家科學及技術委員會"]
-    edges = [e for e in batch.edges if e.target == strategy.id and e.type in (L, C)]
+    assert agencies(batch, strategy, R) == ["數位發展部", "經濟部", "國家科學及技術委員會"]
+    assert agencies(batch, strategy, L) == [] and agencies(batch, strategy, C) == []
+    edges = [e for e in batch.edges if e.target == strategy.id and e.type is R]
     assert {e.attrs["basis"] for e in edges} == {"list-order"}
     assert {e.provenance.line_start for e in edges} == {529}
 
@@ -135,26 +136,27 @@ def test_single_agency_strategy(batch: GraphBatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("line", "lead", "co", "annex_line"),
+    ("line", "lead", "listed", "annex_line"),
     [
-        # 622 `✓ 次世代通訊技術(經濟部/數發部)` ↔ 328 `■ 部署次世代通訊技術`
-        pytest.param(328, ["經濟部"], ["數位發展部"], 622, id="004:622"),
+        # 622 `✓ 次世代通訊技術(經濟部/數發部)` ↔ 328 `■ 部署次世代通訊技術`: two bodies, no lead stated
+        pytest.param(328, [], ["經濟部", "數位發展部"], 622, id="004:622"),
         # 624 `✓ 數位安全防護(數發部)`
         pytest.param(336, ["數位發展部"], [], 624, id="004:624"),
-        # 655 leading slash `(/國發會/國科會/數發部/NCC)`; NCC = 國家通訊傳播委員會
+        # 655 leading slash `(/國發會/國科會/數發部/NCC)`: no lead printed; NCC = 國家通訊傳播委員會
         pytest.param(
-            408, ["國家發展委員會"], ["國家科學及技術委員會", "數位發展部", "國家通訊傳播委員會"], 655, id="004:655"
+            408, [], ["國家發展委員會", "國家科學及技術委員會", "數位發展部", "國家通訊傳播委員會"], 655, id="004:655"
         ),
         # 675 `✓ 高齡及新住民普惠(衛福部/數發部/內政部)` ↔ 472 `■ 普惠高齡及新住民科技` (alias)
-        pytest.param(472, ["衛生福利部"], ["數位發展部", "內政部"], 675, id="004:675"),
+        pytest.param(472, [], ["衛生福利部", "數位發展部", "內政部"], 675, id="004:675"),
         # 644 `✓ AI產業化(國科會/經濟部)` ↔ 390 `■ 群聚AI產業能量` (alias)
-        pytest.param(390, ["國家科學及技術委員會"], ["經濟部"], 644, id="004:644"),
+        pytest.param(390, [], ["國家科學及技術委員會", "經濟部"], 644, id="004:644"),
     ],
 )
-def test_measure_agencies(batch: GraphBatch, line: int, lead: list[str], co: list[str], annex_line: int) -> None:
+def test_measure_agencies(batch: GraphBatch, line: int, lead: list[str], listed: list[str], annex_line: int) -> None:
     m = at(batch, line, M)
     assert agencies(batch, m, L) == lead
-    assert agencies(batch, m, C) == co
+    assert agencies(batch, m, R) == listed
+    assert agencies(batch, m, C) == []  # the annex never says 協辦
     assert m.attrs["annex_line"] == annex_line
     assert m.attrs["shared"] is False
 
@@ -165,11 +167,11 @@ def test_shared_annex_items(batch: GraphBatch) -> None:
     for line in (314, 318, 322):
         m = at(batch, line, M)
         assert m.attrs["shared"] is True
-        assert agencies(batch, m, L) == []
-        assert agencies(batch, m, C) == ["國家科學及技術委員會", "經濟部", "數位發展部"]
+        assert agencies(batch, m, L) == [] and agencies(batch, m, C) == []
+        assert agencies(batch, m, R) == ["國家科學及技術委員會", "經濟部", "數位發展部"]
     # 635: 資料驅動/數位文創升級/運科商業應用 (數發部/文化部/經濟部/教育部) → 356, 360, 364
     for line in (356, 360, 364):
-        assert agencies(batch, at(batch, line, M), C) == ["數位發展部", "文化部", "經濟部", "教育部"]
+        assert agencies(batch, at(batch, line, M), R) == ["數位發展部", "文化部", "經濟部", "教育部"]
     # 657: one body for five measures: it leads each of them
     assert agencies(batch, at(batch, 440, M), L) == ["數位發展部"]
 
@@ -184,7 +186,7 @@ def test_predecessor_and_international_table_not_loaded(batch: GraphBatch) -> No
     # 683-754: the predecessor's group structure; 756-767: the international table (763 has
     # Singapore's 「智慧國家 2.0」). Neither contributes items or assignments to this plan. (External
     # plans first named there, and the cross-plan link from 683 to the predecessor, are expected.)
-    structure = {EdgeType.CONTAINS, EdgeType.LEADS, EdgeType.CO_ORGANIZES, EdgeType.HAS_TARGET}
+    structure = {EdgeType.CONTAINS, EdgeType.LEADS, EdgeType.CO_ORGANIZES, EdgeType.RESPONSIBLE_FOR, EdgeType.HAS_TARGET}
     assert not [
         n
         for n in batch.nodes

@@ -13,7 +13,7 @@ from loaders.pipeline import build_batch, read_corpus_sources
 
 DOC = "smart-nation-2021"
 P, S, M, A, T = NodeKind.PILLAR, NodeKind.STRATEGY, NodeKind.MEASURE, NodeKind.ACTION, NodeKind.TARGET
-L, C = EdgeType.LEADS, EdgeType.CO_ORGANIZES
+L, C, R = EdgeType.LEADS, EdgeType.CO_ORGANIZES, EdgeType.RESPONSIBLE_FOR
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +220,7 @@ def test_title_split_by_a_hard_break(batch: GraphBatch) -> None:
 # --- Agency tags wherever they sit ------------------------------------------------------------------
 
 TAGS = [
-    # end of a heading, two co-equal bodies: both lead
+    # end of a heading, two co-equal bodies: both responsible, neither said to lead
     pytest.param(493, M, {"數位發展部", "原住民族委員會"}, 493, id="003:493"),
     # end of the paragraph, after a page break inside it (514 … 516 `…。【數發部】`)
     pytest.param(514, A, {"數位發展部"}, 516, id="003:514-516"),
@@ -255,12 +255,16 @@ TAGS = [
 ]
 
 
-@pytest.mark.parametrize(("line", "kind", "leads", "tag_line"), TAGS)
-def test_agency_tags(batch: GraphBatch, line: int, kind: NodeKind, leads: set[str], tag_line: int) -> None:
+@pytest.mark.parametrize(("line", "kind", "bodies", "tag_line"), TAGS)
+def test_agency_tags(batch: GraphBatch, line: int, kind: NodeKind, bodies: set[str], tag_line: int) -> None:
+    # One tagged body leads its item; several are each responsible, role unstated (a tag makes no
+    # lead/co distinction, notes 003 §Responsibility 2).
     node = at(batch, line, kind)
-    assert names(batch, node, L) == leads
+    role = L if len(bodies) == 1 else R
+    assert names(batch, node, role) == bodies
     assert names(batch, node, C) == set()
-    edges = edges_to(batch, node, L)
+    assert names(batch, node, R if role is L else L) == set()
+    edges = edges_to(batch, node, role)
     assert {e.provenance.line_start for e in edges} == {tag_line}
     assert all(e.attrs["raw"].startswith("【") for e in edges)
 

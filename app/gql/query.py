@@ -269,7 +269,7 @@ class Query:
 
     @strawberry.field(
         description="Who is responsible for a node: its own assignments, else those of its nearest assigned "
-        "ancestor (explicit = false). Lead first."
+        "ancestor (explicit = false). Lead first, then bodies of unstated role, then co-organisers."
     )
     async def responsible_for(
         self,

@@ -35,7 +35,11 @@ if TYPE_CHECKING:
 # The domain enums, exposed as they are (GraphQL names are the Python member names).
 strawberry.enum(NodeKind, description="What a node is.")
 strawberry.enum(EdgeType, description="What a relation means (see README, graph model).")
-strawberry.enum(Role, description="LEAD = 主辦 (lead agency); CO = 協辦 (co-organiser).")
+strawberry.enum(
+    Role,
+    description="LEAD = 主辦 (lead agency); CO = 協辦 (co-organiser); RESPONSIBLE = named as responsible where "
+    "the document does not say lead or co (a 、-list under 主/協辦, an 【agency】 tag naming several bodies).",
+)
 strawberry.enum(Severity, name="FindingSeverity", description="Severity of an integrity finding.")
 
 
@@ -397,7 +401,7 @@ class HierarchyNode(Node):
 
     @strawberry.field(
         description="Who is responsible: the node's own assignments, else its nearest assigned ancestor's "
-        "(inherited). Lead first."
+        "(inherited). Lead first, then bodies of unstated role, then co-organisers."
     )
     async def responsible_agencies(
         self,
@@ -683,6 +687,10 @@ class PlanResponsibilities:
     def co_count(self) -> int:
         return self.group.counts.co
 
+    @strawberry.field(description="Items where the document names the agency without saying lead or co.")
+    def responsible_count(self) -> int:
+        return self.group.counts.responsible
+
     @strawberry.field
     def explicit_count(self) -> int:
         return self.group.counts.explicit
@@ -717,6 +725,10 @@ class ResponsibilityReport:
     @strawberry.field
     def co_count(self) -> int:
         return self.rep.counts.co
+
+    @strawberry.field(description="Items where the document names the agency without saying lead or co.")
+    def responsible_count(self) -> int:
+        return self.rep.counts.responsible
 
     @strawberry.field(description="Items the documents assign to the agency directly.")
     def explicit_count(self) -> int:
@@ -771,6 +783,10 @@ class MatrixCell:
     def co(self) -> int:
         return self.cell.co
 
+    @strawberry.field(description="Nodes the documents assign to the agency without saying lead or co.")
+    def responsible(self) -> int:
+        return self.cell.responsible
+
     @strawberry.field(description="Items led, explicit or inherited.")
     def lead_items(self) -> int:
         return self.cell.lead_items
@@ -778,6 +794,10 @@ class MatrixCell:
     @strawberry.field(description="Items co-organised, explicit or inherited.")
     def co_items(self) -> int:
         return self.cell.co_items
+
+    @strawberry.field(description="Items of unstated role, explicit or inherited.")
+    def responsible_items(self) -> int:
+        return self.cell.responsible_items
 
 
 @strawberry.type(description="One agency's row: a cell per plan, aligned with ResponsibilityMatrix.plans.")
@@ -795,6 +815,10 @@ class MatrixRow:
     @strawberry.field(description="Explicit co-organiser assignments over all plans.")
     def co(self) -> int:
         return self.row.co
+
+    @strawberry.field(description="Explicit assignments of unstated role over all plans.")
+    def responsible(self) -> int:
+        return self.row.responsible
 
     @strawberry.field(description="Aligned with ResponsibilityMatrix.plans (a fixed vector, not a page).")
     def cells(self) -> list[MatrixCell]:

@@ -75,7 +75,8 @@ function evidence(e) {
   return e ? { document: e.documentId, lineStart: e.lines.start, lineEnd: e.lines.end, quote: e.quote } : null;
 }
 
-const role = (r) => (String(r).toUpperCase() === "LEAD" ? "lead" : "co");
+// LEAD, CO, or RESPONSIBLE (named without lead/co being stated) -> "lead", "co", "responsible".
+const role = (r) => String(r).toLowerCase();
 
 // Integrity findings: severities as the page names them, worst first.
 export const SEVERITIES = ["error", "warning", "info"];
@@ -321,7 +322,7 @@ export async function agencyView(agency) {
          agency { id name }
          byPlan(first: 100) {
            nodes {
-             plan { id title } leadCount coCount explicitCount inheritedCount
+             plan { id title } leadCount coCount responsibleCount explicitCount inheritedCount
              items(first: 100) { ${ITEMS} }
            }
          }
@@ -336,6 +337,7 @@ export async function agencyView(agency) {
       plan: { id: g.plan ? g.plan.id : "none", title: g.plan ? g.plan.title : "(no plan)" },
       lead: g.leadCount,
       co: g.coCount,
+      responsible: g.responsibleCount,
       explicit: g.explicitCount,
       inherited: g.inheritedCount,
       ...items(g.items),

@@ -7,6 +7,16 @@ import { announce, append, download, fill, h, swatch } from "./dom.js";
 import { addMissing, agencyLayout, createGraph, edgeElement, nodeElement, runLayout, shortLabel } from "./graph.js";
 import { EDGE_LABELS, KINDS, kindLabel, kindStyle } from "./kinds.js";
 
+// Roles as the API names them: lead 主辦, co 協辦, or responsible (named; the document does not say which).
+const ROLE_TAGS = { lead: "lead 主辦", co: "co 協辦", responsible: "responsible (role not stated)" };
+const ROLE_EDGES = { lead: "LEADS", co: "CO_ORGANIZES", responsible: "RESPONSIBLE_FOR" };
+
+function roleCounts(g) {
+  const parts = [`lead ${g.lead}`, `co ${g.co}`];
+  if (g.responsible) parts.push(`unstated ${g.responsible}`);
+  return parts.join(" · ");
+}
+
 const NEIGHBOUR_CAP = 12; // neighbours drawn per expansion; the rest behind "show more"
 const AGENCY_CAP = 8; // items drawn per plan in the agency view (the panel lists them all)
 const CONTEXT_LINES = 8; // lines shown around a quote in the source view
@@ -441,7 +451,7 @@ function agencyList(items, cls) {
         "li",
         { dataset: { agency: r.agency.id, role: r.role } },
         nodeButton(r.agency, r.agency.title),
-        h("span", { class: `tag ${r.role}` }, r.role === "lead" ? "lead 主辦" : "co 協辦"),
+        h("span", { class: `tag ${r.role}` }, ROLE_TAGS[r.role] || r.role),
         cls === "inherited" && r.via ? h("span", { class: "cite" }, " from ", nodeButton(r.via, shortLabel(r.via.title, 14))) : null,
         // Where the document assigns it (the quote on hover): the 表4 row of an S&T strategy, …
         r.evidence
@@ -529,7 +539,7 @@ function itemEntry(it) {
     swatch(kindStyle(it.node.kind), 11),
     " ",
     nodeButton(it.node),
-    h("span", { class: `tag ${it.role}` }, it.role === "lead" ? "lead" : "co"),
+    h("span", { class: `tag ${it.role}` }, it.role),
     it.explicit ? null : h("span", { class: "tag inherited" }, "inherited"),
   );
 }
@@ -593,7 +603,7 @@ async function agencyPanel(n) {
             h(
               "span",
               { class: "group-count" },
-              ` — lead ${g.lead} · co ${g.co} (assigned ${g.explicit}, inherited ${g.inherited})`,
+              ` — ${roleCounts(g)} (assigned ${g.explicit}, inherited ${g.inherited})`,
             ),
           ),
           h("ul", {}, g.items.map(itemEntry)),
@@ -722,7 +732,7 @@ function agencyElements(view, out, note) {
         { id: gid, kind: "Group", title: g.plan.title || g.plan.id, plan: g.plan },
         {
           classes: ["group"],
-          label: `${shortLabel(g.plan.title || g.plan.id, 18)}\nlead ${g.lead} · co ${g.co}`,
+          label: `${shortLabel(g.plan.title || g.plan.id, 18)}\n${roleCounts(g)}`,
           data: { pseudo: true },
         },
       ),
@@ -731,7 +741,7 @@ function agencyElements(view, out, note) {
     const shown = g.items.filter((it) => it.explicit).slice(0, AGENCY_CAP);
     hidden += g.items.filter((it) => it.explicit).length - shown.length;
     shown.forEach((it, order) => {
-      const type = it.role === "lead" ? "LEADS" : "CO_ORGANIZES";
+      const type = ROLE_EDGES[it.role] || "CO_ORGANIZES";
       const ref = { ...it.node, plan: it.node.plan || g.plan };
       out.push(nodeElement(ref, { label: shortLabel(ref.title, 12), data: { group: gid, order } }));
       // Drawn from the plan group; exported as the real agency -> item edge.

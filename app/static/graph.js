@@ -84,6 +84,7 @@ const STYLE = [
   { selector: "edge.inferred", style: { "line-style": "dotted" } },
   { selector: "edge.LEADS", style: { "line-color": "#dc2626", "target-arrow-color": "#dc2626", width: 2 } },
   { selector: "edge.CO_ORGANIZES", style: { "line-color": "#f87171", "target-arrow-color": "#f87171", "line-style": "dashed" } },
+  { selector: "edge.RESPONSIBLE_FOR", style: { "line-color": "#fb923c", "target-arrow-color": "#fb923c" } },
   { selector: "edge.MENTIONED_IN", style: { "line-color": "#94a3b8", "target-arrow-color": "#94a3b8", "line-style": "dotted" } },
   { selector: "edge.on-path", style: { width: 3.5, "line-color": "#f59e0b", "target-arrow-color": "#f59e0b" } },
   { selector: ".filtered", style: { display: "none" } },

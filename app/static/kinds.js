@@ -37,6 +37,7 @@ export const EDGE_LABELS = {
   DESCRIBES: "describes",
   LEADS: "leads 主辦",
   CO_ORGANIZES: "co-organises 協辦",
+  RESPONSIBLE_FOR: "responsible (role not stated)",
   MENTIONED_IN: "named in text",
   HAS_UNIT: "unit",
   HAS_TARGET: "target",

@@ -50,10 +50,10 @@ class LeadTableSpec(BaseModel):
 
 
 class MeasureTablesSpec(TableSpec):
-    # Role of the names in a 主/協辦 cell with no slash: the column header says 主/協辦, and a cell
-    # without a slash names no 協辦 part, so every name is read as a (joint) lead; `first_lead`
-    # would make only the first one lead.
-    unslashed_list: Literal["all_lead", "first_lead"] = "all_lead"
+    # Role of the names in a 主/協辦 cell with no slash that names several agencies: `unstated`
+    # (RESPONSIBLE_FOR: the cell does not say who leads), `all_lead` (joint leads) or `first_lead`.
+    # A cell naming one agency makes it the lead whatever this says.
+    unslashed_list: Literal["unstated", "all_lead", "first_lead"] = "unstated"
     # A body in brackets that is not a unit of the agency before it (`國科會前瞻處(國網中心)`).
     executing_body: Literal["lead", "co", "skip"] = "co"
     # An empty 時程/主協辦 cell (a merged cell lost in conversion): take the nearest non-empty cell
@@ -158,6 +158,8 @@ def _cell_agencies(
     out: list[tuple[AgencyRecord, EdgeType, str | None]] = []
     collectives: list[str] = []
     lead_seen = False
+    several = sum(1 for r in refs if not r.is_collective and r.record is not None) > 1
+    unstated = slash is None and several and (policy is None or policy.unslashed_list == "unstated")
     for ref in refs:
         if ref.is_collective:
             collectives.append(ref.surface)
@@ -172,6 +174,8 @@ def _cell_agencies(
             continue
         if slash is not None:
             role = EdgeType.LEADS if ref.start < slash else EdgeType.CO_ORGANIZES
+        elif unstated:
+            role = EdgeType.RESPONSIBLE_FOR
         elif policy is not None and policy.unslashed_list == "first_lead" and lead_seen:
             role = EdgeType.CO_ORGANIZES
         else:
@@ -448,7 +452,12 @@ def _apply_group(
                     if note:
                         why.append(note)
                     prov = doc.prov(min(first, src_line or first), last, "; ".join(why) or None)
-                    rule = "slash" if _top_level_slash(value) is not None else f"unslashed_list: {spec.unslashed_list}"
+                    if _top_level_slash(value) is not None:
+                        rule = "slash"
+                    elif role is EdgeType.RESPONSIBLE_FOR or spec.unslashed_list != "unstated":
+                        rule = f"unslashed_list: {spec.unslashed_list}"
+                    else:
+                        rule = "one name"
                     edges.add(
                         ctx.agencies.mention(rec, prov),
                         target,

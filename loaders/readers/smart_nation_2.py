@@ -42,9 +42,9 @@ class Region(BaseModel):
 
 class ListRoles(BaseModel):
     single: EdgeType = EdgeType.LEADS
-    first: EdgeType = EdgeType.LEADS
-    rest: EdgeType = EdgeType.CO_ORGANIZES
-    shared: EdgeType = EdgeType.CO_ORGANIZES
+    first: EdgeType = EdgeType.RESPONSIBLE_FOR
+    rest: EdgeType = EdgeType.RESPONSIBLE_FOR
+    shared: EdgeType = EdgeType.RESPONSIBLE_FOR
 
 
 class SlidesProfile(BaseModel):

@@ -69,6 +69,8 @@ class ResponsibilityRules(BaseModel):
     tag: str
     tag_overflow: str
     tag_edge: EdgeType = EdgeType.LEADS
+    # The edge of each body when an item's tags name several (no lead/co distinction).
+    tag_list_edge: EdgeType = EdgeType.RESPONSIBLE_FOR
     prose_lead_co: list[str] = Field(default_factory=list)
     co_count: str
 
@@ -671,6 +673,8 @@ def _responsibility(c: _Ctx, node: Node, own: list[tuple[int, str]]) -> None:
         prose = None
     tagged: set[str] = set()
     n_tagged = 0
+    named = sum(1 for tag in tags for ref in book.parse_names(tag.body) if ref.record is not None)
+    tag_edge = rules.tag_edge if named <= 1 else rules.tag_list_edge
     for tag in tags:
         for ref in book.parse_names(tag.body):
             n_tagged += 1
@@ -683,7 +687,7 @@ def _responsibility(c: _Ctx, node: Node, own: list[tuple[int, str]]) -> None:
                     c, node.id, ref, etype, tag.line_start, tag.line_end, note=note, raw=tag.raw, basis="tag+prose"
                 )
             else:
-                rec = _assign(c, node.id, ref, rules.tag_edge, tag.line_start, tag.line_end, raw=tag.raw, basis="tag")
+                rec = _assign(c, node.id, ref, tag_edge, tag.line_start, tag.line_end, raw=tag.raw, basis="tag")
             if rec is not None:
                 tagged.add(rec.id)
     if prose is None or lead_rec is None:
