@@ -22,7 +22,8 @@ install: $(BIN)/python
 run: install
 	$(BIN)/policygraph serve --host $(HOST) --port $(PORT)
 
-# Debian packages the browser tests need (Chromium and a CJK font); needs root or sudo.
+# Debian packages the tests need (Chromium and a CJK font for the browser tests, docker-compose for
+# the compose file check); needs root or sudo.
 system-deps:
 	./scripts/system-deps.sh
 

@@ -1,7 +1,13 @@
 """docker-compose.yml and the Dockerfile: they parse, and they wire the app to Neo4j as intended.
 
-`docker compose config -q` needs no Docker engine; it runs wherever the compose CLI is installed.
-Where it is not, the same file is checked structurally with pyyaml (the checks below run always).
+`config -q` needs no Docker engine: the compose CLI parses, interpolates and validates the file
+against its schema. scripts/system-deps.sh installs Debian's `docker-compose` (1.29, the Python
+one; Debian 12 has no Compose v2 and Docker's `docker compose` plugin is not packaged there), so
+`make test` and CI run it for real. Compose v1 predates the Compose Specification's top-level
+`name`: it gets the file without that one line and the same project name as `-p` (what `name`
+means); `docker compose` v2, where installed, gets the file as it is. Only a machine with no compose
+CLI at all falls back to a structural check with pyyaml (and CI must have one). A compose CLI that is
+present but does not run fails the test.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from app.settings import Settings
@@ -20,22 +27,28 @@ from app.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
+# Compose's own rule for project names.
+PROJECT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
-def _compose_cli() -> list[str] | None:
-    """`docker compose` (plugin) or `docker-compose` (standalone), if either works here."""
-    candidates = []
-    if shutil.which("docker"):
-        candidates.append(["docker", "compose"])
+def _version(cmd: list[str]) -> str | None:
+    """`<cmd> version --short` (e.g. 1.29.2, 2.40.3), or None when the command does not run."""
+    try:
+        done = subprocess.run([*cmd, "version", "--short"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip().removeprefix("v") if done.returncode == 0 and done.stdout.strip() else None
+
+
+def _compose_cli() -> tuple[list[str], str] | None:
+    """(command, version) of `docker compose` (the v2 plugin) or `docker-compose` (standalone);
+    None only when neither is installed. A `docker-compose` on PATH that does not run is a failure."""
+    if shutil.which("docker") and (v := _version(["docker", "compose"])) is not None:
+        return ["docker", "compose"], v
     if shutil.which("docker-compose"):
-        candidates.append(["docker-compose"])
-    for cmd in candidates:
-        try:
-            ok = subprocess.run([*cmd, "version"], capture_output=True, timeout=30).returncode == 0
-        except (OSError, subprocess.TimeoutExpired):
-            ok = False
-        if ok:
-            return cmd
+        v = _version(["docker-compose"])
+        assert v is not None, "docker-compose is installed but `docker-compose version` fails"
+        return ["docker-compose"], v
     return None
 
 
@@ -45,23 +58,62 @@ def _load() -> dict[str, Any]:
     return data
 
 
-def test_compose_file_parses() -> None:
-    cli = _compose_cli()
-    if cli is not None:
-        env = {**os.environ, "NEO4J_PASSWORD": "compose-check-pw"}
-        done = subprocess.run(
-            [*cli, "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True, env=env, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
+def _config_q(cli: list[str], version: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEO4J_PASSWORD": "compose-check-pw"}
+    if int(version.split(".")[0]) >= 2:
+        cmd, stdin = [*cli, "-f", str(COMPOSE), "config", "-q"], None
     else:
-        # No compose CLI on this machine: the YAML must at least be a compose document.
-        data = _load()
-        assert set(data) <= {"name", "services", "volumes", "networks", "configs", "secrets"}
-        for name, service in data["services"].items():
-            assert isinstance(service, dict), name
-            assert "image" in service or "build" in service, name
-            for key in ("environment",):
-                assert isinstance(service.get(key, {}), dict), (name, key)
+        # v1: the file less its top-level `name:` line, on stdin, from the same directory (so
+        # `build: .` resolves as it does for the file), with that name as the project name.
+        text = COMPOSE.read_text(encoding="utf-8")
+        name = _load()["name"]
+        stdin, n = re.subn(r"^name:.*\n", "", text, flags=re.MULTILINE)
+        assert n == 1
+        cmd = [*cli, "-p", name, "--project-directory", str(ROOT), "-f", "-", "config", "-q"]
+    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def test_compose_file_parses() -> None:
+    data = _load()
+    assert PROJECT_NAME.fullmatch(data["name"]), data["name"]
+    found = _compose_cli()
+    if found is not None:
+        done = _config_q(*found)
+        assert done.returncode == 0, f"{' '.join(found[0])} {found[1]} config -q: {done.stderr}"
+        return
+    if os.environ.get("CI"):
+        pytest.fail("no compose CLI on the CI machine: scripts/system-deps.sh (make test) installs docker-compose")
+    # No compose CLI on this machine: the YAML must at least be a compose document.
+    assert set(data) <= {"name", "services", "volumes", "networks", "configs", "secrets"}
+    for name, service in data["services"].items():
+        assert isinstance(service, dict), name
+        assert "image" in service or "build" in service, name
+        for key in ("environment",):
+            assert isinstance(service.get(key, {}), dict), (name, key)
+
+
+def test_compose_cli_refuses_a_broken_file(tmp_path: Path) -> None:
+    # The check can fail: the same CLI on a copy with an invalid depends_on condition.
+    found = _compose_cli()
+    if found is None:
+        pytest.skip("no compose CLI here (scripts/system-deps.sh installs docker-compose)")
+    cli, version = found
+    broken = COMPOSE.read_text(encoding="utf-8").replace("condition: service_healthy", "condition: when_ready")
+    assert broken != COMPOSE.read_text(encoding="utf-8")
+    if int(version.split(".")[0]) < 2:
+        broken = re.sub(r"^name:.*\n", "", broken, flags=re.MULTILINE)
+    env = {**os.environ, "NEO4J_PASSWORD": "compose-check-pw"}
+    done = subprocess.run(
+        [*cli, "--project-directory", str(ROOT), "-f", "-", "config", "-q"],
+        input=broken,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "depends_on.neo4j.condition" in done.stderr, done.stderr
 
 
 def test_neo4j_service_is_community_5_with_volume_and_healthcheck() -> None:
