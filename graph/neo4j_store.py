@@ -615,8 +615,8 @@ class Neo4jStore(GraphStore):
     def _retire(self, slot: str) -> None:
         """Delete a replaced slot once its grace period is over, in the background: the load
         returns now, and readers pinned to the slot finish first."""
-        if self.grace_seconds <= 0:
-            self._discard_retired(slot)
+        if self.grace_seconds <= 0:  # called under the write lock: delete now, without taking it again
+            self._delete_retired(slot)
             return
         timer = threading.Timer(self.grace_seconds, self._discard_retired, args=(slot,))
         timer.daemon = True
@@ -625,11 +625,14 @@ class Neo4jStore(GraphStore):
 
     def _discard_retired(self, slot: str) -> None:
         with self._write_lock:
-            self._discard(slot)
-            try:
-                self._write(lambda tx: tx.run(Q_FORGET_RETIRED, {"slot": slot}).consume())
-            except Exception as exc:  # the next load forgets it once its grace is over
-                log.warning("could not forget retired graph slot %s: %s", slot, _reason(exc))
+            self._delete_retired(slot)
+
+    def _delete_retired(self, slot: str) -> None:
+        self._discard(slot)
+        try:
+            self._write(lambda tx: tx.run(Q_FORGET_RETIRED, {"slot": slot}).consume())
+        except Exception as exc:  # the next load forgets it once its grace is over
+            log.warning("could not forget retired graph slot %s: %s", slot, _reason(exc))
 
     def _lease(self, slot: str) -> None:
         """Take (or renew) the lease on the slot being written."""

@@ -220,3 +220,15 @@ def test_cli_load_stats_export_on_neo4j(
         bolt_target.store(graph=graph).drop()
     info = corpus_store.generation()
     assert info is not None and json.loads(out.read_text(encoding="utf-8"))["generation"] == info.generation
+
+
+def test_no_grace_period_deletes_the_old_generation_at_once(
+    neo4j_store_factory: Factory, bolt_target: BoltTarget
+) -> None:
+    """grace_seconds=0 (a single reader, e.g. a batch job): the replaced slot goes with the load."""
+    store = neo4j_store_factory(grace_seconds=0)
+    store.replace(TREE)
+    old = _raw(bolt_target, "MATCH (m:GMeta {key: $k}) RETURN m.slot AS s", k=store.graph)[0]["s"]
+    store.replace(GraphBatch(nodes=[_node("p", NodeKind.PLAN)]))
+    assert _raw(bolt_target, "MATCH (n:GNode {g: $g}) RETURN count(n) AS c", g=old) == [{"c": 0}]
+    assert _raw(bolt_target, "MATCH (r:GRetired {slot: $g}) RETURN count(r) AS c", g=old) == [{"c": 0}]
