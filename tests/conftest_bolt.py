@@ -41,6 +41,18 @@ class BoltTarget:
     # The server process when it is ours (ArcadeDB), None for an external Neo4j.
     server: BoltServer | None
 
+    def cli_flags(self) -> list[str]:
+        """The `policygraph` options that select this server."""
+        flags = ["--neo4j-uri", self.uri]
+        for flag, value in (
+            ("--neo4j-user", self.user),
+            ("--neo4j-password", self.password),
+            ("--neo4j-database", self.database),
+        ):
+            if value:
+                flags += [flag, value]
+        return flags
+
     def store(self, **kwargs: Any) -> Neo4jStore:
         # A short grace period: tests replace graphs often and read nothing that takes longer.
         kwargs.setdefault("grace_seconds", 0.2)

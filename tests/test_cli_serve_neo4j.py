@@ -31,18 +31,6 @@ START_SECONDS = 120.0
 LOAD_SECONDS = 600.0
 
 
-def neo4j_flags(target: BoltTarget) -> list[str]:
-    flags = ["--neo4j-uri", target.uri]
-    for flag, value in (
-        ("--neo4j-user", target.user),
-        ("--neo4j-password", target.password),
-        ("--neo4j-database", target.database),
-    ):
-        if value:
-            flags += [flag, value]
-    return flags
-
-
 def policygraph() -> list[str]:
     script = Path(sys.executable).with_name("policygraph")
     return [str(script)] if script.exists() else [sys.executable, "-c", "from app.cli import main; main()"]
@@ -68,7 +56,7 @@ def test_serve_with_neo4j_flags_serves_the_neo4j_store(bolt_target: BoltTarget, 
     served = bolt_target.store(graph=graph)  # the graph the server writes, read from here
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [*policygraph(), "serve", "--host", "127.0.0.1", "--port", str(port), *neo4j_flags(bolt_target)],
+            [*policygraph(), "serve", "--host", "127.0.0.1", "--port", str(port), *bolt_target.cli_flags()],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

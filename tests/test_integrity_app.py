@@ -375,18 +375,6 @@ def test_check_served_graph_table_and_record(tmp_path: Path, monkeypatch: pytest
     assert run.trigger == "cli" and run.conforms
 
 
-def _neo4j_flags(target: BoltTarget) -> list[str]:
-    flags = ["--neo4j-uri", target.uri]
-    for flag, value in (
-        ("--neo4j-user", target.user),
-        ("--neo4j-password", target.password),
-        ("--neo4j-database", target.database),
-    ):
-        if value:
-            flags += [flag, value]
-    return flags
-
-
 @pytest.mark.bolt
 def test_check_a_neo4j_graph_loaded_by_another_process(
     bolt_target: BoltTarget, tmp_path: Path, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
@@ -399,7 +387,7 @@ def test_check_a_neo4j_graph_loaded_by_another_process(
     # A graph name of its own: NEO4J_URI may name a database that serves a real graph ("main").
     graph = f"check-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("POLICYGRAPH_NEO4J_GRAPH", graph)
-    flags = [*_neo4j_flags(bolt_target), "--corpus", str(corpus_copy)]
+    flags = [*bolt_target.cli_flags(), "--corpus", str(corpus_copy)]
     served_store = bolt_target.store(graph=graph)  # where the CLI's Neo4j store writes
     try:
         loaded = runner.invoke(cli, ["load", *flags])
@@ -439,7 +427,7 @@ def test_check_a_neo4j_graph_loaded_by_another_process(
         alias = check("-c", "ambiguous-alias", "--agencies", str(edited))
         assert [f["check"] for f in alias["findings"]] == ["ambiguous-alias"] and alias["conforms"] is False
         # A dry run while a graph is served checks the corpus in a store of its own.
-        dry = runner.invoke(cli, ["check", "--dry-run", "--format", "json", *_neo4j_flags(bolt_target),
+        dry = runner.invoke(cli, ["check", "--dry-run", "--format", "json", *bolt_target.cli_flags(),
                                   "--corpus", str(CORPUS), "-c", "orphan-item"])
         assert dry.exit_code == 0, dry.output
         data = json.loads(dry.stdout)

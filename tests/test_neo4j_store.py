@@ -196,14 +196,7 @@ def test_cli_load_stats_export_on_neo4j(
     # A graph name of its own: NEO4J_URI may name a database that serves a real graph ("main").
     graph = f"cli-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("POLICYGRAPH_NEO4J_GRAPH", graph)
-    flags = ["--neo4j-uri", bolt_target.uri]
-    for flag, value in (
-        ("--neo4j-user", bolt_target.user),
-        ("--neo4j-password", bolt_target.password),
-        ("--neo4j-database", bolt_target.database),
-    ):
-        if value:
-            flags += [flag, value]
+    flags = bolt_target.cli_flags()
     runner = CliRunner()
     try:
         loaded = runner.invoke(cli, ["load", *flags])
