@@ -11,9 +11,14 @@ rare named entity, found through an inverted index; all pairs are never compared
 
 The score adds to the cosine a bonus for shared responsible agencies (Jaccard of the ministries
 leading or co-organising each unit, own or inherited) and for shared named entities (Latin
-acronyms such as TAIDE or B5G, 「」-quoted terms, plans of the gazetteer named in both). A pair
-is kept when the score reaches `threshold` (tuned on tests/data/alignment_pairs.yaml) and it is
-among the `top_k` best partners in the other plan of at least one of its two units.
+acronyms such as TAIDE or B5G, 「」-quoted terms, plans of the gazetteer named in both). It is
+lowered where the two titles do different kinds of work on the same subject: one names a facet
+(人才: training people) the other does not (量子人才培育 is not 量子科技研發).
+
+A pair is kept when the score reaches `threshold` and it is among the `top_k` best partners in
+the other plan of at least one of its two units; then the lineage rules of `select` apply. The
+threshold is chosen by the sweep and cross-validation of tools/alignment_eval.py over the pairs
+labelled in tests/data/alignment_pairs.yaml (docs/cross-plan.md has the figures).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from loaders.fold import fold_text as _fold
@@ -54,7 +59,10 @@ class AlignConfig:
     entity_weight: float = 0.2
     # …only where the texts agree this much too (TAF or HPC in two unrelated items is chance).
     entity_min_cosine: float = 0.05
-    threshold: float = 0.40
+    # Title words naming a kind of work: a pair where only one title names one is scored × factor.
+    facets: tuple[str, ...] = ("人才",)
+    facet_factor: float = 0.6
+    threshold: float = 0.38
     top_k: int = 2
 
 
@@ -93,6 +101,7 @@ class _Prepared:
     text_keys: list[frozenset[str]]
     entities: list[frozenset[str]]
     idf: dict[str, float]
+    facets: list[frozenset[str]]  # the facets each unit's title names
     entity_df: Counter[str] = field(default_factory=Counter)
 
 
@@ -149,7 +158,9 @@ def prepare(units: Sequence[Unit], cfg: AlignConfig = DEFAULT_CONFIG) -> _Prepar
         edf.update(e)
     title_keys = [frozenset(v) for v in titles]
     text_keys = [frozenset(v) for v in texts]
-    return _Prepared(list(units), grams, titles, texts, title_keys, text_keys, entities, idf, edf)
+    wanted = [(f, fold_text(f)) for f in cfg.facets]
+    facets = [frozenset(f for f, ff in wanted if ff in fold_text(u.title or u.text)) for u in units]
+    return _Prepared(list(units), grams, titles, texts, title_keys, text_keys, entities, idf, facets, edf)
 
 
 def _cos(a: dict[str, float], b: dict[str, float], ka: frozenset[str], kb: frozenset[str]) -> float:
@@ -195,6 +206,9 @@ def score_pair(p: _Prepared, i: int, j: int, cfg: AlignConfig = DEFAULT_CONFIG) 
     # Shared agencies raise a text match, they do not make one; a shared rare name is evidence.
     bonus = cfg.entity_weight if ents and cos >= cfg.entity_min_cosine else 0.0
     factor = cfg.disjoint_factor if a.agencies and b.agencies and not ag else 1.0
+    # 培育量子人才 and 推動量子科技研發 share their subject, not their work.
+    if p.facets[i] != p.facets[j]:
+        factor *= cfg.facet_factor
     score = cos * (1 + cfg.agency_weight * jac) * factor + bonus
     return Alignment(a.id, b.id, round(score, 4), round(cos, 4), round(jac, 4), tuple(sorted(ag)), ents)
 
@@ -210,7 +224,10 @@ def select(scored: Sequence[Alignment], units: Sequence[Unit], cfg: AlignConfig 
     """Pairs over the threshold that are among the top_k partners, in the other plan, of at least
     one of their units (a generic title must not align with everything), and that no better pair
     in the same two lineages already covers (a strategy aligned with X makes its measure's weaker
-    match with X, or with X's measure, redundant)."""
+    match with X, or with X's measure, redundant). Last, a unit whose own items align with the
+    other plan aligns only where they do: in a lineage (below the plan) of one of their partners.
+    000's cyber-security strategy, whose measures align with 001's 智慧韌性 and 資安防禦韌性, does
+    not also align with 001's robot measure 強化資安防護能力 on its title alone."""
     by_id = {u.id: u for u in units}
     ranked: dict[tuple[str, str], list[Alignment]] = {}
     over = [s for s in scored if s.score >= cfg.threshold]
@@ -230,7 +247,29 @@ def select(scored: Sequence[Alignment], units: Sequence[Unit], cfg: AlignConfig 
     for s in sorted(kept, key=lambda x: (-x.score, x.a, x.b)):
         if not any(related(t.a, s.a) and related(t.b, s.b) for t in out):
             out.append(s)
-    return sorted(out, key=lambda x: (-x.score, x.a, x.b))
+    return sorted(_coherent(out, by_id), key=lambda x: (-x.score, x.a, x.b))
+
+
+def _coherent(found: Sequence[Alignment], by_id: Mapping[str, Unit]) -> list[Alignment]:
+    """Drop a pair X-Y where X's descendants align with units of Y's plan and none of those shares
+    a lineage with Y (the unit and its ancestors below the plan)."""
+
+    def lineage(x: str) -> frozenset[str]:
+        u = by_id[x]
+        return (u.ancestors | {x}) - {u.plan}
+
+    # (unit, other plan) -> the partners, in that plan, of the unit's descendants
+    below: dict[tuple[str, str], list[str]] = {}
+    for s in found:
+        for x, y in ((s.a, s.b), (s.b, s.a)):
+            for anc in lineage(x) - {x}:
+                below.setdefault((anc, by_id[y].plan), []).append(y)
+
+    def out_of_place(x: str, y: str) -> bool:
+        partners = below.get((x, by_id[y].plan), [])
+        return bool(partners) and not any(lineage(y) & lineage(p) for p in partners)
+
+    return [s for s in found if not (out_of_place(s.a, s.b) or out_of_place(s.b, s.a))]
 
 
 def align(units: Sequence[Unit], cfg: AlignConfig = DEFAULT_CONFIG) -> list[Alignment]:

@@ -3,6 +3,7 @@ reading both documents (tests/data/alignment_pairs.yaml; the reason for each lab
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +11,20 @@ import pytest
 import yaml
 
 from graph.model import EdgeType, GraphBatch
-from loaders.agencies import AgencyCollector, load_agency_book
-from loaders.alignment import DEFAULT_CONFIG, AlignConfig, Unit, align, candidate_pairs, prepare, score_all
-from loaders.context import DocInput, read_profile
+from loaders.alignment import (
+    DEFAULT_CONFIG,
+    AlignConfig,
+    Alignment,
+    Unit,
+    align,
+    candidate_pairs,
+    prepare,
+    score_all,
+    select,
+)
 from loaders.corpus import DEFAULT_CORPUS
-from loaders.pipeline import LoadContext, _load_components, read_corpus_sources, readers
-from loaders.readers.cross_plan import alignment_units
+from loaders.pipeline import read_corpus_sources
+from tools import alignment_eval as ev
 
 PAIRS_FILE = Path(__file__).parent / "data" / "alignment_pairs.yaml"
 PAIRS: list[dict[str, Any]] = yaml.safe_load(PAIRS_FILE.read_text(encoding="utf-8"))["pairs"]
@@ -28,21 +37,21 @@ def aligned(batch: GraphBatch) -> dict[frozenset[str], Any]:
 @pytest.fixture(scope="module")
 def corpus_units() -> list[Unit]:
     """The alignment units of the bundled corpus, as the linker builds them (readers run anew)."""
-    _load_components()
-    ctx = LoadContext(agencies=AgencyCollector(load_agency_book()))
-    for meta, src in read_corpus_sources(DEFAULT_CORPUS):
-        profile = read_profile(meta.profile)
-        doc = DocInput(meta, src, profile)
-        ctx.inputs[meta.id] = doc
-        ctx.results[meta.id] = readers.get(str(profile["reader"]))(doc, ctx)
-    units, _ = alignment_units(ctx.inputs, ctx.results, ctx.agencies.book)
-    return units
+    return ev.corpus_units(DEFAULT_CORPUS)
+
+
+@pytest.fixture(scope="module")
+def linked(corpus_units: list[Unit]) -> dict[float, set[frozenset[str]]]:
+    """What the linker ships at each threshold of the sweep (0.15 to 0.80)."""
+    return ev.linked_by_threshold(corpus_units, ev.thresholds())
 
 
 # --- the labelled pairs --------------------------------------------------------------------------
 def test_labelled_pairs_have_reasons() -> None:
     assert sum(p["label"] for p in PAIRS) >= 20 and sum(not p["label"] for p in PAIRS) >= 20
     assert all(p["reason"] for p in PAIRS)
+    # One label per pair (in either order).
+    assert len({frozenset((p["a"], p["b"])) for p in PAIRS}) == len(PAIRS)
 
 
 def test_labelled_ids_sit_at_their_lines(corpus_batch: GraphBatch) -> None:
@@ -54,17 +63,72 @@ def test_labelled_ids_sit_at_their_lines(corpus_batch: GraphBatch) -> None:
             assert node is not None and node.line == p[f"{side}_line"], (p[side], p[f"{side}_line"])
 
 
+def test_every_shipped_alignment_is_labelled(corpus_batch: GraphBatch) -> None:
+    """Each ALIGNS_WITH edge of the bundled load was read in both documents and labelled, so the
+    precision below is that of what the service ships, not of a sample."""
+    labelled = {frozenset((p["a"], p["b"])) for p in PAIRS}
+    unlabelled = sorted(tuple(sorted(k)) for k in aligned(corpus_batch) if k not in labelled)
+    assert unlabelled == [], "label these in tests/data/alignment_pairs.yaml (read both quotes)"
+
+
 def test_precision_and_recall_on_the_labelled_pairs(corpus_batch: GraphBatch) -> None:
-    """The figures the threshold was tuned for (threshold 0.40): precision 13/14 = 0.93, recall
-    13/23 = 0.57 on 43 pairs, many of them chosen because they are hard (same words, other work)."""
-    got = aligned(corpus_batch)
-    tp = sum(1 for p in PAIRS if p["label"] and frozenset((p["a"], p["b"])) in got)
-    fp = sum(1 for p in PAIRS if not p["label"] and frozenset((p["a"], p["b"])) in got)
-    fn = sum(1 for p in PAIRS if p["label"] and frozenset((p["a"], p["b"])) not in got)
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    print(f"alignment on {len(PAIRS)} labelled pairs: precision {precision:.2f}, recall {recall:.2f}")
-    assert precision >= 0.9
-    assert recall >= 0.5
+    """At the shipped threshold (0.38): precision 19/20 = 0.95, recall 19/51 = 0.37 on 85 pairs.
+    The 20 edges shipped are all labelled (19 right; 000:2283's air-quality sensor network aligned
+    with 001's AI 智慧城市 is the one wrong). Recall is low because 28 of the true pairs were found
+    by reading, whatever their score (see the sweep in docs/cross-plan.md)."""
+    c = ev.counts(set(aligned(corpus_batch)), PAIRS)
+    print(f"alignment on {len(PAIRS)} labelled pairs: precision {c.precision:.2f}, recall {c.recall:.2f}")
+    assert c.precision >= 0.9
+    assert c.recall >= 0.35
+
+
+def test_the_shipped_threshold_is_the_sweeps_choice(linked: dict[float, set[frozenset[str]]]) -> None:
+    """DEFAULT_CONFIG.threshold is where the sweep's F0.5 peaks (ties to the higher threshold), and
+    the precision and recall asserted above are those of that row."""
+    assert ev.choose(linked, PAIRS) == DEFAULT_CONFIG.threshold
+    row = ev.counts(linked[DEFAULT_CONFIG.threshold], PAIRS)
+    assert (row.tp, row.fp, row.fn) == (19, 1, 32)
+    # Lower thresholds ship edges nobody labelled and wrong ones; higher ones only lose true pairs.
+    lower = ev.counts(linked[0.34], PAIRS)
+    assert lower.fp > row.fp and len(linked[0.34]) - lower.tp - lower.fp > 0
+    assert ev.counts(linked[0.40], PAIRS).tp < row.tp
+
+
+def test_cross_validated_figures_are_held_out(linked: dict[float, set[frozenset[str]]]) -> None:
+    """Leave-one-out and 5-fold choose the threshold without the pairs they score: their precision
+    is lower than the in-sample 0.95, and the thresholds they choose stay near the shipped one."""
+    loo = ev.leave_one_out(linked, PAIRS)
+    assert loo.counts.tp + loo.counts.fn == sum(1 for p in PAIRS if p["label"])
+    assert 0.75 <= loo.counts.precision < 0.95 and loo.counts.recall >= 0.3
+    assert 0.3 <= min(loo.chosen) <= max(loo.chosen) <= 0.45
+    five = [ev.cross_validate(linked, PAIRS, 5, seed) for seed in range(5)]
+    assert all(r.counts.precision >= 0.7 and r.counts.recall >= 0.3 for r in five)
+
+
+def test_cross_validation_never_sees_the_pair_it_scores() -> None:
+    """Two true pairs, A linked only at the low threshold, B never: on both pairs the best
+    threshold is the low one (recall 1/2), but held out, each pair is scored at the threshold the
+    other one chose, and the other alone gives no reason to go low: held-out recall 0/2."""
+    a, b = frozenset(("x:1", "y:1")), frozenset(("x:2", "y:2"))
+    pairs = [{"a": "x:1", "b": "y:1", "label": True}, {"a": "x:2", "b": "y:2", "label": True}]
+    linked: dict[float, set[frozenset[str]]] = {0.1: {a}, 0.2: set()}
+    assert ev.choose(linked, pairs) == 0.1 and ev.counts(linked[0.1], pairs).recall == 0.5
+    loo = ev.leave_one_out(linked, pairs)
+    assert sorted(loo.chosen) == [0.1, 0.2] and (loo.counts.tp, loo.counts.fn) == (0, 2)
+    assert b not in linked[0.1]
+    # Folds are a partition, stratified by label, the same for the same seed.
+    many = [{"a": f"x:{i}", "b": f"y:{i}", "label": i % 3 == 0} for i in range(30)]
+    fs = ev.folds(many, 5, seed=7)
+    assert sorted(i for f in fs for i in f) == list(range(30)) and fs == ev.folds(many, 5, seed=7)
+    assert all(sum(1 for i in f if many[i]["label"]) == 2 for f in fs)
+
+
+def test_the_doc_shows_the_current_sweep(corpus_units: list[Unit]) -> None:
+    """docs/cross-plan.md's figures are the tool's output: regenerate with
+    `python -m tools.alignment_eval --write-doc` after a change to the scoring or the labels."""
+    shown = ev.doc_section(ev.DOC.read_text(encoding="utf-8"))
+    assert shown, "docs/cross-plan.md lost its alignment-eval block"
+    assert shown == ev.doc_block(corpus_units, PAIRS), "regenerate: python -m tools.alignment_eval --write-doc"
 
 
 # Five alignments that are right (read in both documents).
@@ -87,6 +151,10 @@ TEMPTING = [
     ("smart-nation-2021:p4.s4", "smart-nation-2:p1.s2"),  # 003:2685 完備政府數位基礎 / 004:326
     ("st-plan-114:g2.sg3.s2", "ai-ten:i6.s1"),  # 000:1550 強化關鍵能資源… / 001:935 強化關鍵技術布局
     ("smart-nation-2021:p5.s3.m2", "smart-nation-2:p1.m4"),  # 003:2835 6G talent / 004:328 6G deployment
+    # Shipped before, both labelled false: the robot measure named like 000's cyber-security
+    # strategy (dropped by the lineage rule), and talent vs adoption for 百工百業 (the 人才 facet).
+    ("st-plan-114:g1.sg1.s4", "ai-ten:i6.s3.m2"),  # 000:827 / 001:1011
+    ("ai-ten:i2", "smart-nation-2:p2.m10"),  # 001:556 百工百業智慧應用 / 004:398 培育百工百業AI應用人才
 ]
 
 
@@ -119,6 +187,39 @@ def test_the_tempting_pairs_are_tempting(corpus_units: list[Unit]) -> None:
     assert sum(1 for s in got if s is not None and s >= 0.3) >= 3
 
 
+def test_robot_measure_is_not_aligned_with_the_cyber_security_strategy(corpus_units: list[Unit]) -> None:
+    """001:1011 (2)強化資安防護能力 (robot security rules and testing) scores over the threshold with
+    000:827 優化資安防護能力… on their titles alone; the lineage rule drops it: the strategy's own
+    measures align with 001's 智慧韌性 and 資安防禦韌性 (000:834 with 001:342/343, 000:838 with
+    001:1141/1142), not with anything under the robot initiative."""
+    scored = score_all(corpus_units)
+    robot = next(s for s in scored if {s.a, s.b} == {"st-plan-114:g1.sg1.s4", "ai-ten:i6.s3.m2"})
+    assert robot.score >= DEFAULT_CONFIG.threshold
+    kept = {frozenset((s.a, s.b)) for s in select(scored, corpus_units)}
+    assert frozenset((robot.a, robot.b)) not in kept
+    measures = {
+        next(x for x in (k - {m}))
+        for k in kept
+        for m in k
+        if m.startswith("st-plan-114:g1.sg1.s4.") and any(x.startswith("ai-ten:") for x in k)
+    }
+    assert measures == {"ai-ten:i1.s6.m10", "ai-ten:i1.s6.m11", "ai-ten:i7.s4.m1", "ai-ten:i7.s4.m2"}
+
+
+def test_talent_and_adoption_are_not_aligned(corpus_units: list[Unit]) -> None:
+    """001:556 百工百業智慧應用 (AI adoption) and 004:398 培育百工百業AI應用人才 (training) share
+    百工百業: without the 人才 facet they would be linked; with it 004:398 pairs with 001's talent
+    measure instead (001:1339 培育產業 AI 應用人才 scores higher than the adoption initiative)."""
+    pair = {"ai-ten:i2", "smart-nation-2:p2.m10"}
+    plain = AlignConfig(facets=())
+    without = next(s for s in score_all(corpus_units, plain) if {s.a, s.b} == pair)
+    assert frozenset(pair) in {frozenset((s.a, s.b)) for s in align(corpus_units, plain)}
+    assert without.score >= DEFAULT_CONFIG.threshold
+    scores = {frozenset((s.a, s.b)): s.score for s in score_all(corpus_units)}
+    assert scores[frozenset(pair)] < DEFAULT_CONFIG.threshold
+    assert scores[frozenset(("ai-ten:i9.s2.m1", "smart-nation-2:p2.m10"))] > scores[frozenset(pair)]
+
+
 def test_alignments_are_between_plans_and_apart_from_explicit_links(corpus_batch: GraphBatch) -> None:
     by_id = {n.id: n for n in corpus_batch.nodes}
     edges = [e for e in corpus_batch.edges if e.type is EdgeType.ALIGNS_WITH]
@@ -148,6 +249,54 @@ def test_script_and_width_do_not_matter() -> None:
     got = align(units)
     assert [(x.a, x.b) for x in got] == [("a:1", "b:1")]
     assert got[0].cosine > 0.9
+
+
+def test_a_facet_named_on_one_side_only_lowers_the_score() -> None:
+    units = [
+        Unit("a:1", "a", "推動量子人才培育", "推動量子人才培育"),
+        Unit("b:1", "b", "推動量子科技研發", "推動量子科技研發"),
+        Unit("c:1", "c", "推動量子科技人才培育", "推動量子科技人才培育"),
+        Unit("d:1", "d", "發展海洋能源", "發展海洋能源"),
+    ]
+    cfg = AlignConfig(max_df=0.9)
+    plain = {frozenset((s.a, s.b)): s for s in score_all(units, replace(cfg, facets=()))}
+    faceted = {frozenset((s.a, s.b)): s for s in score_all(units, cfg)}
+    talent_vs_rd = frozenset(("a:1", "b:1"))
+    assert faceted[talent_vs_rd].score == pytest.approx(plain[talent_vs_rd].score * cfg.facet_factor, abs=1e-3)
+    both_talent = frozenset(("a:1", "c:1"))  # 人才 in both titles: unchanged
+    assert faceted[both_talent].score == plain[both_talent].score
+
+
+def _al(a: str, b: str, score: float) -> Alignment:
+    return Alignment(a, b, score, score, 0.0, (), ())
+
+
+def test_a_unit_aligns_where_its_items_align() -> None:
+    """Strategy x:s aligns with y:m9 on its title, but its measures align under y:s1: the pair is
+    dropped. Strategy x:t, whose measure aligns with y:m1, keeps its match with y:m2 (same
+    strategy y:s1), and a unit whose items align nowhere is not touched."""
+    units = [
+        Unit("x:s", "x:plan", "", ancestors=frozenset({"x:plan"})),
+        Unit("x:s.m1", "x:plan", "", ancestors=frozenset({"x:s", "x:plan"})),
+        Unit("x:t", "x:plan", "", ancestors=frozenset({"x:plan"})),
+        Unit("x:t.m1", "x:plan", "", ancestors=frozenset({"x:t", "x:plan"})),
+        Unit("x:u", "x:plan", "", ancestors=frozenset({"x:plan"})),
+        Unit("y:s1", "y:plan", "", ancestors=frozenset({"y:plan"})),
+        Unit("y:m1", "y:plan", "", ancestors=frozenset({"y:s1", "y:plan"})),
+        Unit("y:m2", "y:plan", "", ancestors=frozenset({"y:s1", "y:plan"})),
+        Unit("y:s9", "y:plan", "", ancestors=frozenset({"y:plan"})),
+        Unit("y:m9", "y:plan", "", ancestors=frozenset({"y:s9", "y:plan"})),
+    ]
+    scored = [
+        _al("x:s", "y:m9", 0.9),
+        _al("x:s.m1", "y:m1", 0.8),
+        _al("x:t", "y:m2", 0.7),
+        _al("x:t.m1", "y:m1", 0.6),
+        _al("x:u", "y:m9", 0.5),
+    ]
+    cfg = AlignConfig(threshold=0.4, top_k=5)
+    got = {(s.a, s.b) for s in select(scored, units, cfg)}
+    assert got == {("x:s.m1", "y:m1"), ("x:t", "y:m2"), ("x:t.m1", "y:m1"), ("x:u", "y:m9")}
 
 
 def test_items_of_one_plan_never_pair_and_blocking_skips_unrelated_pairs() -> None:
