@@ -347,6 +347,8 @@ class PlanMention:
     rejected: str | None = None
     # The type a local alias fixes (its wording is the cue), else None.
     fixed_type: EdgeType | None = None
+    # A local alias's reason (data/plans.yaml): why these words name the plan in this document.
+    alias_reason: str | None = None
 
     @property
     def accepted(self) -> bool:
@@ -360,6 +362,7 @@ class _Name:
     fixed_type: EdgeType | None
     ascii_start: bool
     ascii_end: bool
+    alias_reason: str | None = None  # a local alias's reason
 
 
 @dataclass
@@ -416,7 +419,7 @@ def _matcher(g: Gazetteer, document: str | None) -> _Matcher:
             add(name, _Name(p.id, None, None, bool(_ASCII_ALNUM.match(name)), bool(_ASCII_ALNUM.search(name[-1:]))))
         for la in p.local_aliases:
             if la.document == document:
-                add(la.name, _Name(p.id, None, la.type, False, False))
+                add(la.name, _Name(p.id, None, la.type, False, False, la.reason))
     for other in g.not_plans:
         for name in other.names:
             add(name, _Name(None, other.reason, None, False, False))
@@ -461,7 +464,7 @@ def find_plan_mentions(text: str, gazetteer: Gazetteer | None = None, document: 
             if _cue_regex(trap.pattern).search(window):
                 rejected = trap.reason
                 break
-        out.append(PlanMention(start, end, surface, name.plan, rejected, name.fixed_type))
+        out.append(PlanMention(start, end, surface, name.plan, rejected, name.fixed_type, name.alias_reason))
     return out
 
 

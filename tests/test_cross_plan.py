@@ -241,6 +241,41 @@ def test_004_annex_is_the_predecessors_structure(corpus_batch: GraphBatch) -> No
     assert 683 in link.attrs["also_mentioned_at"]  # 004:683, the annex title, named with a local alias
 
 
+def test_an_edge_from_a_local_alias_says_why(any_store: GraphStore, corpus_batch: GraphBatch) -> None:
+    """004:769 「附件-現階段推動成果與檢討」 names no plan: only data/plans.yaml says that in 004 this
+    heading means 003's results. The REPORTS_ON edge carries that reason, in its attributes and in
+    its evidence note, in both stores."""
+    g = load_gazetteer()
+    local = next(la for la in g.entry(SN1).local_aliases if la.name == "現階段推動成果與檢討")
+    e = next(
+        e
+        for e in explicit(corpus_batch)
+        if (e.source, e.target, e.type) == (f"{SN2}:plan", f"{SN1}:plan", T.REPORTS_ON)
+    )
+    assert e.provenance.line_start == 769 and e.attrs["rule"] == "local-alias"
+    assert e.attrs["alias"] == "現階段推動成果與檢討"
+    assert e.attrs["alias_reason"] == local.reason and "004:799" in local.reason
+    assert e.provenance.note is not None and local.reason in e.provenance.note
+    (stored,) = any_store.edges(source=f"{SN2}:plan", target=f"{SN1}:plan", types=[T.REPORTS_ON])
+    assert stored.attrs["alias_reason"] == local.reason and stored.provenance.note == e.provenance.note
+    # Names every document uses explain themselves: no alias attributes there (001:51 智慧國家2.0新綱領).
+    cont = next(
+        e for e in explicit(corpus_batch) if (e.source, e.target, e.type) == (f"{AI}:plan", f"{SN2}:plan", T.CONTINUES)
+    )
+    assert "alias_reason" not in cont.attrs and cont.provenance.note is None
+
+
+def test_local_alias_mentions_carry_the_gazetteer_reason() -> None:
+    g = load_gazetteer()
+    text = "附件-現階段推動成果與檢討"
+    (m,) = [x for x in find_plan_mentions(text, g, SN2) if x.accepted]
+    assert m.plan == SN1 and m.fixed_type is T.REPORTS_ON
+    assert m.alias_reason == next(la.reason for la in g.entry(SN1).local_aliases if la.name in text)
+    assert [x for x in find_plan_mentions(text, g, AI) if x.accepted] == []  # only 004's words
+    (plain,) = [x for x in find_plan_mentions("智慧國家方案(2021-2025年)", g, SN2) if x.accepted]
+    assert plain.alias_reason is None
+
+
 def test_bodies_and_meetings_are_not_plans(corpus_batch: GraphBatch) -> None:
     # 行政院智慧國家推動小組 (001:1544, 003:73); 數位政策法制協調專案會議 (000:1419, 001:1220, 004:410).
     for doc, line in [(AI, 1544), (SN1, 73), (ST, 1419), (AI, 1220), (SN2, 410)]:

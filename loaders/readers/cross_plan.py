@@ -15,7 +15,10 @@ document becomes a typed edge between the item that mentions it and the plan it 
   where there is no plan.
 - The type and direction come from the wording (data/plan_cues.yaml via loaders.plan_mentions):
   CONTINUES, SUCCEEDS (a successor named by its predecessor points from the successor), REPORTS_ON,
-  CITES, else MENTIONS.
+  CITES, else MENTIONS. A mention by a local alias (words that name the plan only in one document,
+  such as 004's annex title 「現階段推動成果與檢討」 for 003) has the type the gazetteer gives it,
+  and carries the gazetteer's reason (`attrs.alias`, `attrs.alias_reason`, and the provenance
+  note), so the edge says why those words mean that plan.
 - A document never links to its own plan (its title printed in its own text is no citation).
   A mention of a loaded document's plan links to that document's plan node (its Document node
   when it has no plan: a periodical). Plans no loaded document describes become Plan nodes
@@ -238,8 +241,13 @@ def _plan_roots(results: Mapping[str, DocResult]) -> dict[str, str]:
     return out
 
 
-def _prov(doc: DocInput, first: int, last: int, typing: Typing, starts: list[int]) -> Provenance:
-    note = None
+ALIAS_NOTE = "local alias (data/plans.yaml): {reason}"
+
+
+def _prov(
+    doc: DocInput, first: int, last: int, typing: Typing, starts: list[int], alias_reason: str | None = None
+) -> Provenance:
+    note = ALIAS_NOTE.format(reason=alias_reason) if alias_reason else None
     if typing.cue_span is not None:
         lo, hi = (line_of(starts, o) for o in typing.cue_span)
         if lo < first or hi > last:
@@ -316,24 +324,29 @@ def build_cross_plan_links(
             if any((a, plan_node) in made for a in idx.ancestors_or_self(item)):
                 out.dropped.append((doc_id, first, m.surface, "linked by the document's reader"))
                 continue
-            prov = _prov(doc, first, last, typing, starts)
+            prov = _prov(doc, first, last, typing, starts, m.alias_reason)
             first_mention.setdefault(plan_node, doc.prov(first, last))
             src, dst = (item, plan_node) if typing.direction == "forward" else (plan_node, item)
+            attrs: dict[str, Any] = {
+                "method": METHOD,
+                "plan": entry.id,
+                "surface": m.surface,
+                "cue": typing.cue,
+                "rule": typing.rule,
+                "direction": typing.direction,
+                "mentioning": item,
+            }
+            if m.alias_reason:
+                # The words name this plan only here: the gazetteer says why (data/plans.yaml).
+                attrs["alias"] = m.surface
+                attrs["alias_reason"] = m.alias_reason
             out.links.append(
                 Link(
                     source=src,
                     target=dst,
                     type=typing.type,
                     provenance=prov,
-                    attrs={
-                        "method": METHOD,
-                        "plan": entry.id,
-                        "surface": m.surface,
-                        "cue": typing.cue,
-                        "rule": typing.rule,
-                        "direction": typing.direction,
-                        "mentioning": item,
-                    },
+                    attrs=attrs,
                     doc_rank=rank,
                     line=first,
                 )
