@@ -1,8 +1,10 @@
 """docs/graphql-examples.md shows real answers: every example query in it, run against the bundled
-corpus, returns exactly the JSON printed under it.
+corpus, returns exactly the JSON printed under it. README.md shows the same five examples between
+`<!-- examples:start -->` and `<!-- examples:end -->`, each answer condensed (lists cut to their
+first items, long text cut) from the same real answer.
 
-Regenerate the file after a change that alters an answer (and read the diff: it is a change in
-what analysts are told):
+Regenerate both after a change that alters an answer (and read the diff: it is a change in what
+analysts are told):
 
     .venv/bin/python -m tests.test_graphql_docs
 """
@@ -22,7 +24,10 @@ from app.settings import Settings
 from graph.embedded_store import EmbeddedStore
 from graph.store import GraphStore
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "graphql-examples.md"
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "graphql-examples.md"
+README = ROOT / "README.md"
+README_START, README_END = "<!-- examples:start -->", "<!-- examples:end -->"
 
 INTRO = """# GraphQL API: examples
 
@@ -119,11 +124,12 @@ EXAMPLES: list[tuple[str, str]] = [
 ]
 
 
-def answers(store: GraphStore) -> list[dict[str, Any]]:
+def run_queries(store: GraphStore, queries: list[str]) -> list[dict[str, Any]]:
+    """The service's answers (POST /graphql on the app `policygraph serve` runs), without extensions."""
     svc = GraphService(Settings(), store=store)
     client = TestClient(create_app(svc.settings, svc))
     out = []
-    for _, query in EXAMPLES:
+    for query in queries:
         body: dict[str, Any] = client.post("/graphql", json={"query": query}).json()
         # Every answer says which graph generation it read; a content hash, it changes with any
         # loader change, so the examples leave it out.
@@ -132,12 +138,74 @@ def answers(store: GraphStore) -> list[dict[str, Any]]:
     return out
 
 
+def answers(store: GraphStore) -> list[dict[str, Any]]:
+    return run_queries(store, [q for _, q in EXAMPLES])
+
+
 def render(bodies: list[dict[str, Any]]) -> str:
     parts = [INTRO]
     for i, ((question, query), body) in enumerate(zip(EXAMPLES, bodies, strict=True), 1):
         parts.append(f"\n## {i}. {question}\n\n```graphql\n{query}\n```\n\n```json\n")
         parts.append(json.dumps(body, ensure_ascii=False, indent=2) + "\n```\n")
     return "".join(parts)
+
+
+# --- the README's condensed copy ------------------------------------------------------------------
+def condense(value: Any, items: int = 2, chars: int = 48) -> Any:
+    """The answer with every list cut to its first `items` (and a "… N more" entry) and every
+    string to `chars` characters (and "…"): still JSON, still the service's values."""
+    if isinstance(value, dict):
+        return {k: condense(v, items, chars) for k, v in value.items()}
+    if isinstance(value, list):
+        head = [condense(v, items, chars) for v in value[:items]]
+        return head + ([f"… {len(value) - items} more"] if len(value) > items else [])
+    if isinstance(value, str) and len(value) > chars:
+        return value[:chars] + "…"
+    return value
+
+
+def compact_json(value: Any, width: int = 100, indent: int = 0) -> str:
+    """JSON with a value on one line where it fits in `width`, else broken over lines."""
+    flat = json.dumps(value, ensure_ascii=False)
+    if len(flat) + indent <= width or not isinstance(value, dict | list) or not value:
+        return flat
+    pad = " " * (indent + 2)
+    if isinstance(value, dict):
+        inner = [
+            f"{pad}{json.dumps(k, ensure_ascii=False)}: {compact_json(v, width, indent + 2).lstrip()}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(inner) + "\n" + " " * indent + "}"
+    inner = [pad + compact_json(v, width, indent + 2).lstrip() for v in value]
+    return "[\n" + ",\n".join(inner) + "\n" + " " * indent + "]"
+
+
+def render_readme(bodies: list[dict[str, Any]]) -> str:
+    parts = [
+        README_START,
+        "The five questions of [docs/graphql-examples.md](docs/graphql-examples.md) with the service's real",
+        "answers, condensed here (each list cut to its first two items, text to 48 characters; the doc has",
+        "them whole). tests/test_graphql_docs.py reruns them; `python -m tests.test_graphql_docs` rewrites both.",
+    ]
+    for i, ((question, query), body) in enumerate(zip(EXAMPLES, bodies, strict=True), 1):
+        # Folded (GitHub shows the question; a click shows query and answer).
+        parts.append(f"\n<details><summary>{i}. {question}</summary>\n\n```graphql\n{query}\n```\n")
+        parts.append(f"```json\n{compact_json(condense(body))}\n```\n\n</details>")
+    parts.append(README_END)
+    return "\n".join(parts)
+
+
+def block_of(text: str, start: str, end: str) -> str:
+    """The part of `text` from the start marker to the end marker, both included ('' if absent)."""
+    a, b = text.find(start), text.find(end)
+    return text[a : b + len(end)] if 0 <= a < b else ""
+
+
+def with_block(text: str, start: str, end: str, new: str) -> str:
+    old = block_of(text, start, end)
+    if not old:
+        raise SystemExit(f"no {start} … {end} block to replace")
+    return text.replace(old, new)
 
 
 _BLOCK = re.compile(r"```(graphql|json)\n(.*?)\n```", re.S)
@@ -154,11 +222,33 @@ def test_examples_doc_shows_real_answers(corpus_store: EmbeddedStore) -> None:
     assert outputs == answers(corpus_store), "the answers changed; regenerate: python -m tests.test_graphql_docs"
 
 
+def test_readme_shows_the_five_examples(corpus_store: EmbeddedStore) -> None:
+    """README.md has the five queries as they are run here, each with its real answer condensed."""
+    shown = block_of(README.read_text(encoding="utf-8"), README_START, README_END)
+    assert shown, "README.md lost its <!-- examples:start --> block"
+    assert [b for kind, b in _BLOCK.findall(shown) if kind == "graphql"] == [q for _, q in EXAMPLES]
+    assert shown == render_readme(answers(corpus_store)), "regenerate: python -m tests.test_graphql_docs"
+
+
+def test_condensed_answers_keep_the_values() -> None:
+    body = {"data": {"x": {"totalCount": 4, "nodes": [{"t": "甲" * 60}, {"t": "乙"}, {"t": "丙"}, {"t": "丁"}]}}}
+    got = condense(body)
+    assert got["data"]["x"]["totalCount"] == 4
+    assert got["data"]["x"]["nodes"] == [{"t": "甲" * 48 + "…"}, {"t": "乙"}, "… 2 more"]
+    assert json.loads(compact_json(got, width=30)) == got
+
+
 if __name__ == "__main__":
     from loaders.pipeline import load_corpus
 
     store = EmbeddedStore()
     store.replace(load_corpus())
+    bodies = answers(store)
     DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(render(answers(store)), encoding="utf-8")
+    DOC.write_text(render(bodies), encoding="utf-8")
     print(f"wrote {DOC}")
+    README.write_text(
+        with_block(README.read_text(encoding="utf-8"), README_START, README_END, render_readme(bodies)),
+        encoding="utf-8",
+    )
+    print(f"wrote {README} ({README_START} block)")
