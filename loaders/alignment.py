@@ -240,13 +240,36 @@ def select(scored: Sequence[Alignment], units: Sequence[Unit], cfg: AlignConfig 
         keep.update((x.a, x.b) for x in lst[: cfg.top_k])
     kept = [s for s in over if (s.a, s.b) in keep]
 
-    def related(x: str, y: str) -> bool:  # same lineage: one is the other or its ancestor
-        return x == y or x in by_id[y].ancestors or y in by_id[x].ancestors
+    def up(x: str) -> frozenset[str]:  # the unit and its ancestors
+        return by_id[x].ancestors | {x}
+
+    # A kept pair (p, q) covers (a, b) when p and a are one lineage (one is the other or its
+    # ancestor) and so are q and b. Indexed by which end is the ancestor, so a pair costs a few
+    # set lookups (depth²), not a scan of every pair kept (quadratic on large corpora).
+    exact: set[tuple[str, str]] = set()  # (p, q)
+    a_up: set[tuple[str, str]] = set()  # (p or an ancestor of p, q)
+    b_up: set[tuple[str, str]] = set()  # (p, q or an ancestor of q)
+    both_up: set[tuple[str, str]] = set()  # (p or an ancestor, q or an ancestor)
+
+    def covered(a: str, b: str) -> bool:
+        ua, ub = up(a), up(b)
+        return (
+            (a, b) in both_up
+            or any((a, y) in a_up for y in ub)
+            or any((x, b) in b_up for x in ua)
+            or any((x, y) in exact for x in ua for y in ub)
+        )
 
     out: list[Alignment] = []
     for s in sorted(kept, key=lambda x: (-x.score, x.a, x.b)):
-        if not any(related(t.a, s.a) and related(t.b, s.b) for t in out):
-            out.append(s)
+        if covered(s.a, s.b):
+            continue
+        out.append(s)
+        ua, ub = up(s.a), up(s.b)
+        exact.add((s.a, s.b))
+        a_up.update((x, s.b) for x in ua)
+        b_up.update((s.a, y) for y in ub)
+        both_up.update((x, y) for x in ua for y in ub)
     return sorted(_coherent(out, by_id), key=lambda x: (-x.score, x.a, x.b))
 
 

@@ -16,6 +16,7 @@ from loaders.alignment import (
     AlignConfig,
     Alignment,
     Unit,
+    _coherent,
     align,
     candidate_pairs,
     prepare,
@@ -313,6 +314,50 @@ def test_a_unit_aligns_where_its_items_align() -> None:
     cfg = AlignConfig(threshold=0.4, top_k=5)
     got = {(s.a, s.b) for s in select(scored, units, cfg)}
     assert got == {("x:s.m1", "y:m1"), ("x:t", "y:m2"), ("x:t.m1", "y:m1"), ("x:u", "y:m9")}
+
+
+@pytest.mark.parametrize(
+    "better, weaker",
+    [
+        (("x:s", "y:s"), ("x:s.m1", "y:s.m1")),  # both ends of the better pair are ancestors
+        (("x:s.m1", "y:s"), ("x:s", "y:s.m1")),
+        (("x:s", "y:s.m1"), ("x:s.m1", "y:s")),
+        (("x:s.m1", "y:s.m1"), ("x:s", "y:s")),  # both are descendants
+        (("x:s", "y:s"), ("x:s", "y:s.m1")),  # one end shared
+    ],
+)
+def test_a_better_pair_in_both_lineages_covers_a_weaker_one(better: tuple[str, str], weaker: tuple[str, str]) -> None:
+    units = [Unit(f"{p}:s", f"{p}:plan", "", ancestors=frozenset({f"{p}:plan"})) for p in ("x", "y")] + [
+        Unit(f"{p}:s.m1", f"{p}:plan", "", ancestors=frozenset({f"{p}:s", f"{p}:plan"})) for p in ("x", "y")
+    ]
+    units += [Unit(f"{p}:u", f"{p}:plan", "", ancestors=frozenset({f"{p}:plan"})) for p in ("x", "y")]
+    scored = [_al(*better, 0.9), _al(*weaker, 0.8), _al("x:u", "y:u", 0.7)]
+    got = {(s.a, s.b) for s in select(scored, units, AlignConfig(threshold=0.4, top_k=5))}
+    assert got == {better, ("x:u", "y:u")}
+
+
+def test_the_lineage_rule_is_the_pairwise_one_on_a_generated_corpus(tmp_path: Path) -> None:
+    """select() finds covering pairs through an index; on 40 generated plans (hundreds of pairs over
+    the threshold, deep lineages) it keeps exactly what comparing every pair with every kept one
+    keeps (the scan took minutes on 200 plans)."""
+    from tools.gen_corpus import generate_corpus, write_corpus
+
+    write_corpus(generate_corpus(40, 3), tmp_path / "corpus")
+    units = ev.corpus_units(tmp_path / "corpus")
+    scored = score_all(units)
+    cfg = replace(DEFAULT_CONFIG, top_k=1000)  # every pair over the threshold reaches the lineage rule
+    by_id = {u.id: u for u in units}
+
+    def related(x: str, y: str) -> bool:
+        return x == y or x in by_id[y].ancestors or y in by_id[x].ancestors
+
+    reference: list[Alignment] = []
+    for s in sorted((s for s in scored if s.score >= cfg.threshold), key=lambda x: (-x.score, x.a, x.b)):
+        if not any(related(t.a, s.a) and related(t.b, s.b) for t in reference):
+            reference.append(s)
+    assert len(reference) > 100
+    got = select(scored, units, cfg)
+    assert {(s.a, s.b) for s in got} == {(s.a, s.b) for s in _coherent(reference, by_id)}
 
 
 def test_items_of_one_plan_never_pair_and_blocking_skips_unrelated_pairs() -> None:
