@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,10 +14,22 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from app import explorer, graphql_api, monitoring
-from app.service import GraphService
+from app.service import GraphService, LoadReport
 from app.settings import Settings
+from graph.model import GraphBatch
 
 log = logging.getLogger("policygraph")
+
+
+def freeze_after_load(report: LoadReport, batch: GraphBatch) -> None:
+    """Post-load hook, after the GraphQL router's warm-up: put what is alive now (the graph just
+    loaded and the caches built for it) out of the collector's reach. A full collection otherwise
+    walks every one of those objects (5 M at 1,000 plans: seconds, holding the GIL, seen as p99
+    outliers); the graph holds no reference cycles, so reference counting still frees it when a later
+    load replaces it. Unfreezing first lets this collection take any cycles frozen last time."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def health_payload(svc: GraphService) -> dict[str, Any]:
@@ -82,6 +95,8 @@ def create_app(settings: Settings | None = None, service: GraphService | None = 
             allow_headers=["Authorization", "Content-Type"],
         )
     app.include_router(graphql_api.router(svc), prefix="/graphql")
+    if freeze_after_load not in svc.post_load:  # after the router's warm-up hook
+        svc.post_load.append(freeze_after_load)
     app.include_router(monitoring.router(svc))
     app.include_router(explorer.router())
     app.mount(explorer.STATIC_PREFIX, explorer.static_files(), name="static")

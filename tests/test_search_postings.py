@@ -4,11 +4,12 @@
 character, ASCII word) of the query or of one of its agency expansions; `exhaustive=True` tests
 every entry, as search did before the postings. The two must agree on every query: hits, order,
 scores, fields, matched text. And the server builds the search index right after a load, so the
-first search does not.
+first search does not, then freezes it out of the garbage collector's full collections.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 from typing import Any
 
@@ -189,10 +190,15 @@ def test_keys_of_a_text_and_of_a_term() -> None:
 
 
 # --- the server builds the index right after a load ------------------------------------------------
+def graphql_router(svc: GraphService) -> PolicyGraphRouter:
+    """The GraphQL router an app made for `svc` (it registered its warm-up hook there)."""
+    return next(r for r in (getattr(h, "__self__", None) for h in svc.post_load) if isinstance(r, PolicyGraphRouter))
+
+
 def test_the_search_index_is_built_after_each_load(monkeypatch: pytest.MonkeyPatch) -> None:
     svc = GraphService(Settings(), store=EmbeddedStore())
     app = create_app(svc.settings, svc)
-    gql = next(r for r in (getattr(h, "__self__", None) for h in svc.post_load) if isinstance(r, PolicyGraphRouter))
+    gql = graphql_router(svc)
     report = svc.reload()
     assert report.ok and report.generation
     for name in (SEARCH_INDEX, AGENCIES):
@@ -207,6 +213,21 @@ def test_the_search_index_is_built_after_each_load(monkeypatch: pytest.MonkeyPat
     r = client.post("/graphql", json={"query": '{ search(text: "數發部", first: 1) { nodes { node { id } } } }'})
     assert r.status_code == 200 and not r.json().get("errors"), r.text
     assert r.json()["data"]["search"]["nodes"][0]["node"]["id"] == "agency/moda"
+
+
+def test_after_the_warm_up_the_collector_no_longer_walks_the_index() -> None:
+    svc = GraphService(Settings(), store=EmbeddedStore())
+    create_app(svc.settings, svc)
+    try:
+        report = svc.reload()
+        assert report.generation
+        hit, idx = graphql_router(svc).cache.peek(report.generation, SEARCH_INDEX)
+        assert hit and gc.get_freeze_count() > 0
+        walked = {id(o) for o in gc.get_objects()}  # what a full collection would walk
+        assert gc.is_tracked(idx) and id(idx) not in walked
+        assert gc.is_tracked(idx.entries[0]) and id(idx.entries[0]) not in walked
+    finally:
+        gc.unfreeze()
 
 
 class _FakeStore:
