@@ -4,6 +4,7 @@ DataLoaders, and the per-generation cache shared by requests."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -73,6 +74,11 @@ class GenerationCache:
                     self._values[name] = value
                     while len(self._values) > self.max_entries:
                         del self._values[next(iter(self._values))]
+                    # A cached value lives as long as its generation (an agency report read from a
+                    # database is hundreds of thousands of objects): out of the collector's walk, as
+                    # the graph itself is after a load (app.main.freeze_after_load), so full
+                    # collections stay short. At most max_entries freezes per generation.
+                    gc.freeze()
             return value
 
 
