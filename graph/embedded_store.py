@@ -56,6 +56,11 @@ class _Snapshot:
     children: dict[str, list[str]] = field(default_factory=dict)
     # node id -> its own responsibility edges
     assigned: dict[str, list[Edge]] = field(default_factory=dict)
+    # edge type -> its edges in (source, target, type) order: a request for the few edges of one
+    # type (DESCRIBES, HAS_TARGET) costs what it returns, not a walk over every edge.
+    by_type: dict[EdgeType, list[Edge]] = field(default_factory=dict)
+    # stats() of this immutable snapshot, computed at its first call.
+    stats: dict[str, dict[str, int]] | None = None
 
 
 def _build(batch: GraphBatch) -> _Snapshot:
@@ -87,13 +92,16 @@ def _build(batch: GraphBatch) -> _Snapshot:
             assigned.setdefault(e.target, []).append(e)
     for kids in children.values():
         kids.sort(key=lambda i: doc_order(nodes[i]))
+    by_type: dict[EdgeType, list[Edge]] = {}
+    for e in sorted(batch.edges, key=lambda e: e.key):
+        by_type.setdefault(e.type, []).append(e)
     info = GenerationInfo(
         generation=generation_id(batch),
         loaded_at=datetime.now(UTC).isoformat(timespec="seconds"),
         nodes=len(nodes),
         edges=len(batch.edges),
     )
-    return _Snapshot(info, list(batch.documents), g, nodes, parent, children, assigned)
+    return _Snapshot(info, list(batch.documents), g, nodes, parent, children, assigned, by_type)
 
 
 def _role(e: Edge) -> Role:
@@ -158,6 +166,10 @@ class EmbeddedStore(GraphStore):
     ) -> list[Edge]:
         s = self._s()
         typeset = {EdgeType(t) for t in types} if types is not None else None
+        if source is None and target is None:
+            wanted = typeset if typeset is not None else set(s.by_type)
+            parts = [s.by_type.get(t, []) for t in sorted(wanted)]
+            return list(parts[0]) if len(parts) == 1 else sorted((e for p in parts for e in p), key=lambda e: e.key)
         if source is not None:
             if source not in s.nodes:
                 return []
@@ -333,6 +345,12 @@ class EmbeddedStore(GraphStore):
 
     def stats(self) -> dict[str, dict[str, int]]:
         s = self._s()
+        if s.stats is None:
+            s.stats = self._count(s)
+        return {k: dict(v) for k, v in s.stats.items()}
+
+    @staticmethod
+    def _count(s: _Snapshot) -> dict[str, dict[str, int]]:
         by_kind: dict[str, int] = {}
         by_doc: dict[str, int] = {}
         for n in s.nodes.values():
