@@ -240,17 +240,23 @@ class _FakeStore:
         return self.info
 
 
-def test_a_request_on_an_older_graph_does_not_evict_the_newer_graphs_values() -> None:
-    cache = GenerationCache()
-    old = _FakeStore("A", "2026-01-01T00:00:00+00:00")
-    new = _FakeStore("B", "2026-01-01T00:00:05+00:00")
-    assert cache.get(new, "B", "index", lambda: "index of B") == "index of B"  # type: ignore[arg-type]
-    # A request pinned to A before the reload asks after it: it gets A's value, B's stays cached.
-    assert cache.get(old, "A", "index", lambda: "index of A") == "index of A"  # type: ignore[arg-type]
+def test_the_cache_keeps_the_served_and_the_previous_generation() -> None:
+    cache = GenerationCache(generations=2)
+    a = _FakeStore("A", "2026-01-01T00:00:00+00:00")
+    b = _FakeStore("B", "2026-01-01T00:00:05+00:00")
+    c = _FakeStore("C", "2026-01-01T00:00:09+00:00")
+    assert cache.get(b, "B", "index", lambda: "index of B") == "index of B"  # type: ignore[arg-type]
+    # A request pinned to A (loaded before B) when the reload swapped the graph: A's value is kept
+    # too, so the other requests still on A do not each build it again; B's stays.
+    assert cache.get(a, "A", "index", lambda: "index of A") == "index of A"  # type: ignore[arg-type]
+    assert cache.get(a, "A", "index", lambda: "built twice") == "index of A"  # type: ignore[arg-type]
     assert cache.peek("B", "index") == (True, "index of B")
+    # The next load: the oldest generation goes.
+    assert cache.get(c, "C", "index", lambda: "index of C") == "index of C"  # type: ignore[arg-type]
     assert cache.peek("A", "index") == (False, None)
-    # A later load (even of the same graph again) replaces it.
-    again = _FakeStore("A", "2026-01-01T00:00:09+00:00")
-    assert cache.get(again, "A", "index", lambda: "index of A again") == "index of A again"  # type: ignore[arg-type]
-    assert cache.peek("A", "index") == (True, "index of A again")
-    assert cache.peek("B", "index") == (False, None)
+    assert cache.peek("B", "index") == (True, "index of B") and cache.peek("C", "index") == (True, "index of C")
+    # A request on a graph older than both kept ones gets its value, but takes no slot.
+    assert cache.get(a, "A", "index", lambda: "index of A") == "index of A"  # type: ignore[arg-type]
+    assert cache.peek("A", "index") == (False, None) and cache.peek("B", "index") == (True, "index of B")
+    # A store serving another generation than asked (a caller without a pinned view): not cached.
+    assert cache.get(c, "B2", "index", lambda: "x") == "x" and cache.peek("B2", "index") == (False, None)  # type: ignore[arg-type]

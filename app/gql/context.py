@@ -8,8 +8,9 @@ import gc
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import anyio.to_thread
 from strawberry.fastapi import BaseContext
@@ -26,59 +27,77 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
-class GenerationCache:
-    """Values derived from the whole graph (search index, agency list, matrix, agency reports),
-    kept while the served generation stays the same. Graphs are immutable per generation, so this is
-    exact. At most `max_entries` values; the oldest goes first."""
+@dataclass
+class _Generation:
+    loaded_at: str
+    values: dict[str, Any] = field(default_factory=dict)
+    build_locks: dict[str, threading.Lock] = field(default_factory=dict)
 
-    def __init__(self, max_entries: int = 256) -> None:
+
+class GenerationCache:
+    """Values derived from the whole graph (search index, agency list, matrix, agency reports), kept
+    per generation: graphs are immutable per generation (a content hash), so this is exact. It keeps
+    the generation served and the one before it: requests pinned to the old graph when a reload
+    swaps it finish on its cached values instead of each building its own (under load, dozens of
+    parallel index builds stalled the server). At most `max_entries` values per generation."""
+
+    def __init__(self, max_entries: int = 256, generations: int = 2) -> None:
         self.max_entries = max_entries
-        self._generation: str | None = None
-        self._loaded_at: str | None = None  # when the cached generation was loaded
-        self._values: dict[str, Any] = {}
+        self.generations = generations
+        self._gens: dict[str, _Generation] = {}
         self._lock = threading.Lock()
-        self._build_locks: dict[str, threading.Lock] = {}
 
     def peek(self, generation: str, name: str) -> tuple[bool, Any]:
         with self._lock:
-            if generation == self._generation and name in self._values:
-                return True, self._values[name]
+            g = self._gens.get(generation)
+            if g is not None and name in g.values:
+                return True, g.values[name]
             return False, None
 
+    def _slot(self, store: GraphStore, generation: str) -> _Generation | None:
+        """The generation's entry, made if it is one of the `generations` most recently loaded;
+        None when the store serves another generation or this one is older than every kept one."""
+        with self._lock:
+            g = self._gens.get(generation)
+        if g is not None:
+            return g
+        info = store.generation()  # a pinned view: the generation the request reads
+        if info is None or info.generation != generation:
+            return None
+        with self._lock:
+            g = self._gens.get(generation)
+            if g is None:
+                if len(self._gens) >= self.generations and all(
+                    info.loaded_at < other.loaded_at for other in self._gens.values()
+                ):
+                    return None
+                g = self._gens[generation] = _Generation(info.loaded_at)
+                while len(self._gens) > self.generations:
+                    del self._gens[min(self._gens, key=lambda k: self._gens[k].loaded_at)]
+            return g
+
     def get(self, store: GraphStore, generation: str, name: str, build: Callable[[], R]) -> R:
+        g = self._slot(store, generation)
+        if g is None:
+            return build()
         with self._lock:
-            current = generation == self._generation
-        info = None if current else store.generation()
-        with self._lock:
-            if generation != self._generation:
-                # A request still reading a graph older than the cached one (it began before a
-                # reload) gets its value built, but neither kept nor evicting the newer graph's.
-                if info is None or info.generation != generation:
-                    return build()
-                if self._loaded_at is not None and info.loaded_at < self._loaded_at:
-                    return build()
-                self._generation, self._values, self._build_locks = generation, {}, {}
-                self._loaded_at = info.loaded_at
-            if name in self._values:
-                return self._values[name]
-            lock = self._build_locks.setdefault(name, threading.Lock())
-        with lock:  # one build per name; concurrent requests wait for it
+            if name in g.values:
+                return cast(R, g.values[name])
+            lock = g.build_locks.setdefault(name, threading.Lock())
+        with lock:  # one build per name and generation; concurrent requests wait for it
             with self._lock:
-                if self._generation == generation and name in self._values:
-                    return self._values[name]
+                if name in g.values:
+                    return cast(R, g.values[name])
             value = build()
-            info = store.generation()
             with self._lock:
-                # Keep it only if the graph did not change while it was built.
-                if info is not None and info.generation == generation == self._generation:
-                    self._values[name] = value
-                    while len(self._values) > self.max_entries:
-                        del self._values[next(iter(self._values))]
-                    # A cached value lives as long as its generation (an agency report read from a
-                    # database is hundreds of thousands of objects): out of the collector's walk, as
-                    # the graph itself is after a load (app.main.freeze_after_load), so full
-                    # collections stay short. At most max_entries freezes per generation.
-                    gc.freeze()
+                g.values[name] = value
+                while len(g.values) > self.max_entries:
+                    del g.values[next(iter(g.values))]
+            # A cached value lives as long as its generation (an agency report read from a database
+            # is hundreds of thousands of objects): out of the collector's walk, as the graph itself
+            # is after a load (app.main.freeze_after_load), so full collections stay short. At most
+            # max_entries freezes per generation.
+            gc.freeze()
             return value
 
 

@@ -47,10 +47,13 @@ class PolicyGraphRouter(GraphQLRouter[Ctx, None]):
     def warm_up(self, report: LoadReport, batch: GraphBatch) -> None:
         """Post-load hook: build the per-generation values of the graph just loaded (the search index,
         the agency list) now, not in the first request that needs them. The cache keeps them only if
-        that graph is still the one served when they are done."""
+        that graph is still one of those served when they are done."""
         if report.generation is None:
             return
-        store = self.svc.store
+        store = self.svc.store.pinned()
+        info = store.generation()
+        if info is None or info.generation != report.generation:  # another load came first
+            return
         for name, build in WARM_UP.items():
             self.cache.get(store, report.generation, name, partial(build, store))
 
