@@ -25,7 +25,7 @@ from loaders.agency_mentions import find_mentions
 from loaders.context import DocInput, DocResult
 from loaders.pipeline import LoadContext, linkers
 from loaders.plan_mentions import line_of, line_starts
-from loaders.readers.cross_plan import index_document
+from loaders.readers.cross_plan import DocIndex, index_document
 
 
 def mention_edges(
@@ -40,20 +40,21 @@ def mention_edges(
         if result is None:
             continue
         index = index_document(doc, result)
-        text = "\n".join(doc.source.lines)
-        starts = line_starts(text)
         # (agency node, item) -> [(first line, last line, surface)], in text order
         found: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
         book = ctx.agencies.book if ctx is not None else None
-        for m in find_mentions(text, book):
-            first, last = line_of(starts, m.start), line_of(starts, m.end - 1)
-            item = index.item_at(first)
-            if item == index.fallback:  # outside the tree: not about one item
-                continue
-            agency = agency_node_id(m.agency_id)
-            if (agency, item) in assigned:
-                continue
-            found.setdefault((agency, item), []).append((first, last, "".join(m.surface.split())))
+        for lo, hi in _item_runs(index, len(doc.source.lines)):
+            text = "\n".join(doc.source.lines[lo - 1 : hi])
+            starts = line_starts(text)
+            for m in find_mentions(text, book):
+                first, last = lo - 1 + line_of(starts, m.start), lo - 1 + line_of(starts, m.end - 1)
+                item = index.item_at(first)
+                if item == index.fallback:  # outside the tree: not about one item
+                    continue
+                agency = agency_node_id(m.agency_id)
+                if (agency, item) in assigned:
+                    continue
+                found.setdefault((agency, item), []).append((first, last, "".join(m.surface.split())))
         for (agency, item), hits in sorted(found.items(), key=lambda kv: (kv[1][0][0], kv[0])):
             first, last, _ = hits[0]
             prov = doc.prov(first, last)
@@ -69,6 +70,21 @@ def mention_edges(
                 method="spacy-entity-ruler",
             )
     return out
+
+
+def _item_runs(index: DocIndex, n_lines: int) -> list[tuple[int, int]]:
+    """Runs of consecutive lines that belong to an item (the tree region and the lines items own
+    outside it): only those are read, so a long preface or annex costs nothing."""
+    lines = set(index.owned)
+    if index.starts:
+        lines.update(range(index.starts[0][0], min(index.region_end, n_lines) + 1))
+    runs: list[tuple[int, int]] = []
+    for line in sorted(lines):
+        if runs and line == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], line)
+        else:
+            runs.append((line, line))
+    return runs
 
 
 @linkers.register("agency_mentions")
