@@ -11,9 +11,7 @@ Facts read in the documents:
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,33 +21,20 @@ import yaml
 from app.main import create_app
 from app.settings import Settings
 from tests.test_explorer_browser import (
-    ST_DOC,
     STRATEGY,
     XSS_LINES,
     Page,
     TinyProfileService,
     chromium,
     chromium_missing_message,
+    doc_line,
+    graphql,
     serve_app,
 )
 
 pytestmark = pytest.mark.browser
 
 FLAGGED = "st-plan-114:g3.sg1.s2"  # 000:1809
-
-
-def doc_line(n: int) -> str:
-    return ST_DOC.read_text(encoding="utf-8").split("\n")[n - 1].strip()
-
-
-def graphql(base: str, query: str, **variables: Any) -> dict[str, Any]:
-    body = json.dumps({"query": query, "variables": variables}).encode()
-    req = urllib.request.Request(f"{base}/graphql", body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        out: dict[str, Any] = json.loads(r.read())
-    assert not out.get("errors"), out["errors"]
-    data: dict[str, Any] = out["data"]
-    return data
 
 
 def wait_for_a_run(base: str, timeout: float = 60.0) -> None:
