@@ -435,16 +435,26 @@ def _evidence(ln: _Line, t: int) -> str:
     return "order"
 
 
+_QUOTE_CHARS = 120
+
+
+def _quoted(raw: str) -> str:
+    """The agency string as a warning quotes it: whole up to 120 characters. Each unknown name gets
+    its own warning, so quoting a damaged 20,000-character cell in full would cost its length squared."""
+    return raw if len(raw) <= _QUOTE_CHARS else raw[:_QUOTE_CHARS] + f"…({len(raw):,} characters)"
+
+
 def _string_warnings(s: AgencyString, resolve: Resolver) -> list[TableWarning]:
     out = []
+    raw = _quoted(s.raw)
     for n in dict.fromkeys(s.names):
         if resolve(n) is None:
-            msg = f"表4 agency name 「{n}」 in 「{s.raw}」 matches no known agency"
+            msg = f"表4 agency name 「{n}」 in 「{raw}」 matches no known agency"
             out.append(TableWarning(s.line, "unknown-agency", msg))
     for d in s.duplicates:
-        out.append(TableWarning(s.line, "duplicate-agency", f"「{d}」 is printed twice in 「{s.raw}」; counted once"))
+        out.append(TableWarning(s.line, "duplicate-agency", f"「{d}」 is printed twice in 「{raw}」; counted once"))
     if s.no_separator:
-        msg = f"「{s.raw}」 has no ／; its first name 「{s.lead}」 is taken as lead"
+        msg = f"「{raw}」 has no ／; its first name 「{s.lead}」 is taken as lead"
         out.append(TableWarning(s.line, "no-lead-separator", msg))
     return out
 

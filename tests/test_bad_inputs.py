@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from app.service import GraphService
+from app.settings import Settings
+from graph.embedded_store import EmbeddedStore
 from loaders.source import MAX_DOCUMENT_BYTES, MAX_LINE_CHARS, DocumentError, decode_source
-from tools.gen_bad_inputs import CASES, DEFAULT_OUT, Case, committed, run_case, write_cases
+from tools.gen_bad_inputs import BAD_ID, CASES, DEFAULT_OUT, Case, _manifest, committed, run_case, write_cases
 
 
 def test_committed_cases_are_what_the_generator_writes(tmp_path: Path) -> None:
@@ -28,6 +31,7 @@ def test_committed_cases_are_what_the_generator_writes(tmp_path: Path) -> None:
     assert max((DEFAULT_OUT / n).stat().st_size for n in written) < 1_000_000
 
 
+@pytest.mark.timeout(120)  # a hang guard (the quadratic id allocation once hung here), not a speed test
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_bad_input(case: Case, tmp_path: Path) -> None:
     built = committed(case)
@@ -39,7 +43,21 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
         assert out.outcome == "rejected", detail
     elif case.expect == "load":
         assert out.outcome == "loaded", detail
-    assert out.seconds < 30, detail
+
+
+def test_warnings_about_a_huge_agency_cell_quote_it_shortened(tmp_path: Path) -> None:
+    """2,000 unknown names in one 參與部會 cell: one warning per name, each naming its agency and
+    quoting the cell shortened (quoting it whole made the warnings grow with the cell's square)."""
+    case = _case("bad_huge_agency_cell")
+    (tmp_path / case.file).write_bytes(case.build(2_000).data)
+    (tmp_path / "manifest.yaml").write_text(_manifest([(BAD_ID, case.file)]), encoding="utf-8")
+    report = GraphService(Settings(corpus=tmp_path), store=EmbeddedStore()).reload()
+    assert report.ok, report.error
+    unknown = [w for w in report.warnings if w.code == "unknown-agency"]
+    assert len(unknown) == 2_000
+    assert {w.message.split("」")[0] for w in unknown} >= {"表4 agency name 「第零號委員會", "表4 agency name 「第一九九九號委員會"}
+    assert all(len(w.message) < 300 for w in unknown), max(len(w.message) for w in unknown)
+    assert "characters)" in unknown[0].message  # says the quote was cut, and how long the cell is
 
 
 # Facts of individual cases, checked on the files themselves (line numbers read from the text).
