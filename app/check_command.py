@@ -97,9 +97,10 @@ def _check_served(settings: Settings, only: list[str] | None, refs: References) 
                 return check_without_graph(reason, settings.corpus, only, refs)
             store.replace(batch)
             return check_store(store, list(batch.warnings), settings.corpus, only, refs=refs)
-        if store.generation() is None:
-            raise fail("the Neo4j database holds no graph yet: run `policygraph load` first", EXIT_CANNOT_CHECK)
-        return check_store(store, _stored_warnings(store, settings), settings.corpus, only, refs=refs)
+        with store.reading() as view:  # the warnings and the checks of one generation
+            if view.generation() is None:
+                raise fail("the Neo4j database holds no graph yet: run `policygraph load` first", EXIT_CANNOT_CHECK)
+            return check_store(view, _stored_warnings(view, settings), settings.corpus, only, refs=refs)
     finally:
         store.close()
 

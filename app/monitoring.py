@@ -30,6 +30,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from app.service import GraphService, LoadReport
 from app.settings import Settings
 from graph.model import GraphBatch, LoadWarning
+from graph.store import GraphStore
 from queries.integrity import (
     CATALOGUE,
     HistoryError,
@@ -121,11 +122,11 @@ class IntegrityMonitor:
         last = self.svc.last_load
         return Path(last.corpus) if last is not None and last.ok else self.svc.settings.corpus
 
-    def _warnings(self) -> list[LoadWarning] | None:
-        """The warnings of the load that produced the served graph: this process's own load, else
-        the ones recorded in the history for that generation by whichever process loaded it."""
+    def _warnings(self, view: GraphStore) -> list[LoadWarning] | None:
+        """The warnings of the load that produced the graph `view` reads: this process's own load,
+        else the ones recorded in the history for that generation by whichever process loaded it."""
         last = self.svc.last_load
-        info = self.svc.store.generation()
+        info = view.generation()
         if info is None:
             return None
         if last is not None and last.ok and last.generation == info.generation:
@@ -149,10 +150,12 @@ class IntegrityMonitor:
         with self._run_lock:
             t0 = time.perf_counter()
             try:
-                if self.svc.store.generation() is None:
-                    return None  # nothing loaded yet: nothing to check
-                warnings = list(batch.warnings) if batch is not None else self._warnings()
-                report = check_store(self.svc.store, warnings, self._corpus(), batch=batch)
+                # One generation for the warnings and every check, even if a reload swaps meanwhile.
+                with self.svc.store.reading() as view:
+                    if view.generation() is None:
+                        return None  # nothing loaded yet: nothing to check
+                    warnings = list(batch.warnings) if batch is not None else self._warnings(view)
+                    report = check_store(view, warnings, self._corpus(), batch=batch)
             except Exception as exc:  # a scheduled job must never die; the reason is logged
                 self._failed(trigger, exc)
                 return None
@@ -181,6 +184,8 @@ class IntegrityMonitor:
 
     def on_load(self, report: LoadReport, batch: GraphBatch) -> None:
         with self._state_lock:
+            if self._checked_load is report:
+                return  # the initial run took it (last_load is set before the hooks run)
             self._checked_load = report
         self._record_load(report)
         self.run("load", batch)

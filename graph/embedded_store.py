@@ -118,6 +118,8 @@ class EmbeddedStore(GraphStore):
 
     def pinned(self) -> EmbeddedStore:
         # Snapshots are immutable: holding the current one is the whole pin.
+        if self._read_only:
+            return self
         view = EmbeddedStore()
         view._snap = self._snap
         view._read_only = True
@@ -170,22 +172,14 @@ class EmbeddedStore(GraphStore):
             wanted = typeset if typeset is not None else set(s.by_type)
             parts = [s.by_type.get(t, []) for t in sorted(wanted)]
             return list(parts[0]) if len(parts) == 1 else sorted((e for p in parts for e in p), key=lambda e: e.key)
-        if source is not None:
-            if source not in s.nodes:
-                return []
-            raw = s.g.out_edges(source, data="edge")
-        elif target is not None:
-            if target not in s.nodes:
-                return []
-            raw = s.g.in_edges(target, data="edge")
-        else:
-            raw = s.g.edges(data="edge")
+        end = source if source is not None else target
+        if end not in s.nodes:
+            return []
+        raw = s.g.out_edges(source, data="edge") if source is not None else s.g.in_edges(target, data="edge")
         out = [
             e
             for _, _, e in raw
-            if (typeset is None or e.type in typeset)
-            and (target is None or e.target == target)
-            and (source is None or e.source == source)
+            if (typeset is None or e.type in typeset) and (target is None or e.target == target)
         ]
         return sorted(out, key=lambda e: e.key)
 

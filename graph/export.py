@@ -48,7 +48,12 @@ def _node_record(n: Node, parent: str | None, resp: list[Responsibility]) -> dic
 
 
 def export_dict(store: GraphStore) -> dict[str, Any]:
-    store = store.pinned()  # one generation, even if a reload swaps the graph meanwhile
+    # One generation, even if a reload swaps the graph meanwhile, held for as long as the export runs.
+    with store.reading() as view:
+        return _export(view)
+
+
+def _export(store: GraphStore) -> dict[str, Any]:
     nodes = store.nodes()
     parents = {e.target: e.source for e in store.edges(types=[EdgeType.CONTAINS])}
     edges = store.edges()

@@ -36,7 +36,9 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -205,6 +207,12 @@ Q_RETIRE = "CREATE (:GRetired {key: $pointer, slot: $slot, until: $until})"
 Q_LEASE = "MERGE (l:GLoading {slot: $slot}) SET l.key = $pointer, l.until = $until"
 Q_END_LEASE = "MATCH (l:GLoading {slot: $slot}) DELETE l"
 Q_FORGET_RETIRED = "MATCH (r:GRetired {slot: $slot}) DELETE r"
+Q_EXTEND_RETIRED = "MATCH (r:GRetired {slot: $slot}) SET r.until = $until"
+# Whether a slot is still readable: served, or retired and within its grace period.
+Q_SLOT_LIVE = (
+    "OPTIONAL MATCH (r:GRetired {slot: $slot}) WITH max(r.until) AS until "
+    "OPTIONAL MATCH (m:GMeta {key: $pointer}) RETURN m.slot AS served, until"
+)
 # Slots no graph serves and no reader may still hold: left by loads that died half-way, or retired
 # longer ago than their grace period (of any graph sharing the database).
 _LIVE = (
@@ -405,18 +413,54 @@ class Neo4jStore(GraphStore):
         self._conn_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._retiring: list[threading.Timer] = []
+        self._retire_lock = threading.Lock()  # guards _retiring and _holds (timer threads change them)
+        self._holds: Counter[str] = Counter()  # slots read by open `reading()` blocks of this process
+        self._closed = False
         # A pinned view shares its base store's driver; `_pin` is (slot, generation), read once.
         self._base: Neo4jStore = self
         self._pin: tuple[str | None, GenerationInfo | None] | None = None
         self._pin_lock = threading.Lock()
 
     def pinned(self) -> Neo4jStore:
+        if self._base is not self:
+            return self  # already one generation's view
         view = copy.copy(self)
         view._base = self
         view._pin = None  # read at the view's first read, so a request that never reads costs nothing
         view._pin_lock = threading.Lock()
         view._retiring = []
         return view
+
+    @contextmanager
+    def reading(self) -> Iterator[Neo4jStore]:
+        view = self.pinned()
+        base = view._base
+        pin = view._pinned_to()
+        slot = pin[0] if pin is not None else None
+        if slot is None:  # nothing loaded: nothing to keep
+            yield view
+            return
+        with base._retire_lock:
+            base._holds[slot] += 1
+        try:
+            yield view
+            if not base._slot_live(slot):
+                raise StoreUnavailable(
+                    f"{base._where()}: the graph being read was replaced and deleted meanwhile "
+                    "(by a load in another process, after its grace period); run again"
+                )
+        finally:
+            with base._retire_lock:
+                base._holds[slot] -= 1
+                if base._holds[slot] <= 0:
+                    del base._holds[slot]
+
+    def _slot_live(self, slot: str) -> bool:
+        rows = self._rows(Q_SLOT_LIVE, slot=slot, pointer=self.graph)
+        if not rows:
+            return False
+        until = rows[0]["until"]
+        return bool(rows[0]["served"] == slot or (until is not None and until > time.time()))
 
     def _pinned_to(self) -> tuple[str | None, GenerationInfo | None] | None:
         """(slot, generation) of a pinned view, None for the store itself."""
@@ -542,6 +586,7 @@ class Neo4jStore(GraphStore):
         if self._base is not self:
             return  # a view owns no connection
         # Retired slots not yet deleted are deleted by the next load, once their grace is over.
+        self._closed = True
         self._stop_retiring()
         with self._conn_lock:
             driver, self._driver = self._driver, None
@@ -549,7 +594,8 @@ class Neo4jStore(GraphStore):
             driver.close()
 
     def _stop_retiring(self) -> None:
-        timers, self._retiring = self._retiring, []
+        with self._retire_lock:
+            timers, self._retiring = self._retiring, []
         for t in timers:
             t.cancel()
         for t in timers:  # one already deleting finishes first
@@ -557,7 +603,9 @@ class Neo4jStore(GraphStore):
 
     def wait_retired(self, timeout: float | None = None) -> None:
         """Wait until the slots this store retired are deleted (tests and tools)."""
-        for t in list(self._retiring):
+        with self._retire_lock:
+            timers = list(self._retiring)
+        for t in timers:
             t.join(timeout)
 
     def drop(self) -> None:
@@ -615,15 +663,33 @@ class Neo4jStore(GraphStore):
     def _retire(self, slot: str) -> None:
         """Delete a replaced slot once its grace period is over, in the background: the load
         returns now, and readers pinned to the slot finish first."""
-        if self.grace_seconds <= 0:  # called under the write lock: delete now, without taking it again
+        with self._retire_lock:
+            held = self._holds[slot] > 0
+            if self.grace_seconds <= 0 and not held:
+                timer = None
+            else:
+                timer = threading.Timer(max(self.grace_seconds, 1.0), self._discard_retired, args=(slot,))
+                timer.daemon = True
+                self._retiring = [t for t in self._retiring if t.is_alive()] + [timer]
+                timer.start()
+        if timer is None:  # called under the write lock: delete now, without taking it again
             self._delete_retired(slot)
-            return
-        timer = threading.Timer(self.grace_seconds, self._discard_retired, args=(slot,))
-        timer.daemon = True
-        self._retiring = [t for t in self._retiring if t.is_alive()] + [timer]
-        timer.start()
 
     def _discard_retired(self, slot: str) -> None:
+        with self._retire_lock:
+            if self._closed:
+                return  # the next load deletes it, once its grace is over
+            held = self._holds[slot] > 0
+        if held:
+            # A long read (export, integrity run) still reads it: keep it another grace period, here
+            # and for other processes' stale-slot cleanup.
+            try:
+                until = time.time() + max(self.grace_seconds, 1.0) + 1.0
+                self._write(lambda tx: tx.run(Q_EXTEND_RETIRED, {"slot": slot, "until": until}).consume())
+            except Exception as exc:  # the database went away: try again later
+                log.warning("could not extend retired graph slot %s: %s", slot, _reason(exc))
+            self._retire(slot)
+            return
         with self._write_lock:
             self._delete_retired(slot)
 

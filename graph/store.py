@@ -10,7 +10,8 @@ unless a method says otherwise (ancestors: nearest first).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -308,7 +309,15 @@ class GraphStore(ABC):
         view, so a reload that swaps the graph between two of its reads cannot mix two generations
         in one answer. The view's `generation()` is the pinned one; writing through it is an error.
         A database store keeps a replaced generation readable for a grace period (longer than a
-        request may run), then deletes it."""
+        GraphQL request may run), then deletes it; a read that may last longer uses `reading()`.
+        A view's `pinned()` is the view itself."""
+
+    @contextmanager
+    def reading(self) -> Iterator[GraphStore]:
+        """A pinned view held for a read of any length (an export, an integrity run): a database
+        store does not delete its generation while the block runs, and if another process deleted
+        it meanwhile the block ends in StoreUnavailable rather than with a partial answer."""
+        yield self.pinned()
 
     # --- reads --------------------------------------------------------------------------------
     @abstractmethod

@@ -225,3 +225,58 @@ def test_no_grace_period_deletes_the_old_generation_at_once(
     store.replace(GraphBatch(nodes=[_node("p", NodeKind.PLAN)]))
     assert _raw(bolt_target, "MATCH (n:GNode {g: $g}) RETURN count(n) AS c", g=old) == [{"c": 0}]
     assert _raw(bolt_target, "MATCH (r:GRetired {slot: $g}) RETURN count(r) AS c", g=old) == [{"c": 0}]
+
+
+def _slot_nodes(target: BoltTarget, slot: str) -> int:
+    return int(_raw(target, "MATCH (n:GNode {g: $g}) RETURN count(n) AS c", g=slot)[0]["c"])
+
+
+def test_a_long_read_keeps_its_generation_past_the_grace_period(
+    neo4j_store_factory: Factory, bolt_target: BoltTarget
+) -> None:
+    """An export or integrity run reads through `reading()`: a reload during it retires the old slot,
+    but the slot is deleted only once the read is over, however long past the grace period."""
+    store = neo4j_store_factory(grace_seconds=1)
+    store.replace(TREE)
+    old = _raw(bolt_target, "MATCH (m:GMeta {key: $k}) RETURN m.slot AS s", k=store.graph)[0]["s"]
+    with store.reading() as view:
+        assert [n.id for n in view.nodes()] == ["p", "m1", "m2"]
+        store.replace(GraphBatch(nodes=[_node("p", NodeKind.PLAN)]))
+        time.sleep(3.5)  # three grace periods: the timer fired and found the slot held
+        assert [n.id for n in view.nodes()] == ["p", "m1", "m2"]
+        assert view.children("p") and _slot_nodes(bolt_target, old) == 3
+        # Other processes' stale-slot cleanup sees the slot's grace extended while it is read.
+        (until,) = (r["u"] for r in _raw(bolt_target, "MATCH (r:GRetired {slot: $g}) RETURN r.until AS u", g=old))
+        assert until > time.time()
+    assert [n.id for n in store.nodes()] == ["p"]
+    deadline = time.monotonic() + 30
+    while _slot_nodes(bolt_target, old) and time.monotonic() < deadline:
+        store.wait_retired(5)
+        time.sleep(0.2)
+    assert _slot_nodes(bolt_target, old) == 0  # released: deleted after the block
+
+
+def test_a_long_read_whose_graph_another_process_deleted_fails_clearly(
+    neo4j_store_factory: Factory, bolt_target: BoltTarget
+) -> None:
+    """Another process (a store of its own on the same graph, no grace period) replaces and deletes
+    the generation being read: the read ends in StoreUnavailable, not with a partial answer."""
+    store = neo4j_store_factory(grace_seconds=30)
+    store.replace(TREE)
+    other = neo4j_store_factory(graph=store.graph, grace_seconds=0)
+    with pytest.raises(StoreUnavailable, match="replaced and deleted meanwhile"), store.reading() as view:
+        assert len(view.nodes()) == 3
+        other.replace(GraphBatch(nodes=[_node("p", NodeKind.PLAN)]))
+        assert view.nodes() == []  # what a silent partial read would return
+    with store.reading() as view:  # a new read sees the new graph
+        assert [n.id for n in view.nodes()] == ["p"]
+
+
+def test_a_view_of_a_view_keeps_the_pin(neo4j_store_factory: Factory) -> None:
+    store = neo4j_store_factory(grace_seconds=30)
+    store.replace(TREE)
+    view = store.pinned()
+    assert len(view.nodes()) == 3
+    store.replace(GraphBatch(nodes=[_node("p", NodeKind.PLAN)]))
+    assert len(view.pinned().nodes()) == 3
+    assert len(store.pinned().nodes()) == 1

@@ -113,9 +113,11 @@ def check_store(
     refs: References | None = None,
 ) -> IntegrityReport:
     """Check the graph a store serves (warnings: those of the load that produced it, if known).
-    The checks read one generation, even if a reload swaps the graph meanwhile."""
-    ctx = CheckContext(store.pinned(), batch=batch, warnings=warnings, corpus_dir=corpus_dir, refs=refs or References())
-    return run_checks(ctx, only)
+    The checks read one generation, even if a reload swaps the graph meanwhile (held for as long
+    as they run)."""
+    with store.reading() as view:
+        ctx = CheckContext(view, batch=batch, warnings=warnings, corpus_dir=corpus_dir, refs=refs or References())
+        return run_checks(ctx, only)
 
 
 def check_batch(
