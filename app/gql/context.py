@@ -32,6 +32,7 @@ class _Generation:
     loaded_at: str
     values: dict[str, Any] = field(default_factory=dict)
     build_locks: dict[str, threading.Lock] = field(default_factory=dict)
+    freezes: int = 0
 
 
 class GenerationCache:
@@ -41,8 +42,9 @@ class GenerationCache:
     swaps it finish on its cached values instead of each building its own (under load, dozens of
     parallel index builds stalled the server). At most `max_entries` values per generation."""
 
-    def __init__(self, max_entries: int = 256, generations: int = 2) -> None:
+    def __init__(self, max_entries: int = 256, generations: int = 2, max_freezes: int = 32) -> None:
         self.max_entries = max_entries
+        self.max_freezes = max_freezes
         self.generations = generations
         self._gens: dict[str, _Generation] = {}
         self._lock = threading.Lock()
@@ -93,11 +95,16 @@ class GenerationCache:
                 g.values[name] = value
                 while len(g.values) > self.max_entries:
                     del g.values[next(iter(g.values))]
-            # A cached value lives as long as its generation (an agency report read from a database
-            # is hundreds of thousands of objects): out of the collector's walk, as the graph itself
-            # is after a load (app.main.freeze_after_load), so full collections stay short. At most
-            # max_entries freezes per generation.
-            gc.freeze()
+                g.freezes += 1
+                freeze = g.freezes <= self.max_freezes
+            if freeze:
+                # A cached value lives as long as its generation (an agency report read from a
+                # database is hundreds of thousands of objects): out of the collector's walk, as the
+                # graph itself is after a load (app.main.freeze_after_load), so full collections stay
+                # short. Collected first, so garbage of the moment is not frozen with it; what other
+                # requests hold now is frozen too, until the next load unfreezes: hence the bound.
+                gc.collect()
+                gc.freeze()
             return value
 
 
