@@ -95,8 +95,9 @@ def create_app(settings: Settings | None = None, service: GraphService | None = 
             allow_headers=["Authorization", "Content-Type"],
         )
     app.include_router(graphql_api.router(svc), prefix="/graphql")
-    if freeze_after_load not in svc.post_load:  # after the router's warm-up hook
-        svc.post_load.append(freeze_after_load)
+    if freeze_after_load in svc.post_load:
+        svc.post_load.remove(freeze_after_load)
+    svc.post_load.append(freeze_after_load)  # after the router's warm-up hook
     app.include_router(monitoring.router(svc))
     app.include_router(explorer.router())
     app.mount(explorer.STATIC_PREFIX, explorer.static_files(), name="static")

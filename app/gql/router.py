@@ -36,6 +36,9 @@ class PolicyGraphRouter(GraphQLRouter[Ctx, None]):
         self.svc = svc
         self.limits = limits
         self.cache = GenerationCache()
+        # One router warms a service's caches: an app made again for the same service (tests, a
+        # reconfigured server) replaces the old one's hook instead of adding a second index build.
+        svc.post_load[:] = [h for h in svc.post_load if not isinstance(getattr(h, "__self__", None), PolicyGraphRouter)]
         svc.post_load.append(self.warm_up)
         schema = make_schema(limits, mutations=bool(svc.settings.admin_token))
 
