@@ -86,6 +86,23 @@ def unknown_agencies(ctx: CheckContext, out: Findings) -> None:
         )
 
 
+def _scoped_names(n: Node) -> list[tuple[str, str]]:
+    """An Agency node's names with the scope their key gets: full and English names unscoped,
+    other aliases within the parent ("parent-id:") for a unit. Attributes of any shape are skipped."""
+    english = n.attrs.get("english")
+    parent = n.attrs.get("parent")
+    scope = f"{parent.removeprefix('agency/')}:" if isinstance(parent, str) and parent else ""
+    names = [(n.title, ""), *([(english, "")] if isinstance(english, str) and english else [])]
+    aliases = n.attrs.get("aliases")
+    if isinstance(aliases, list):
+        names += [(a, scope) for a in aliases if isinstance(a, str) and a and a != english]
+    return names
+
+
+def _names(n: Node) -> list[str]:
+    return [name for name, _ in _scoped_names(n)]
+
+
 def _graph_alias_collisions(ctx: CheckContext) -> dict[str, list[Node]]:
     """Names shared by two Agency nodes of the graph, keyed as the gazetteer keys them: full and
     English names anywhere; other aliases (abbreviations, former and unit names) anywhere for an
@@ -96,14 +113,7 @@ def _graph_alias_collisions(ctx: CheckContext) -> dict[str, list[Node]]:
     for n in ctx.index.nodes:
         if n.kind is not NodeKind.AGENCY:
             continue
-        english = n.attrs.get("english")
-        parent = n.attrs.get("parent")
-        scope = f"{parent.removeprefix('agency/')}:" if isinstance(parent, str) and parent else ""
-        names = [(n.title, ""), *([(english, "")] if isinstance(english, str) and english else [])]
-        aliases = n.attrs.get("aliases")
-        if isinstance(aliases, list):
-            names += [(a, scope) for a in aliases if isinstance(a, str) and a and a != english]
-        for name, prefix in names:
+        for name, prefix in _scoped_names(n):
             key = norm_key(name)
             if key:
                 owners.setdefault(prefix + key, {}).setdefault(n.id, n)
@@ -161,7 +171,7 @@ def ambiguous_aliases(ctx: CheckContext, out: Findings) -> None:
         if (key, frozenset(n.id for n in nodes)) in reported:
             continue  # the gazetteer finding above says it already
         scope, name = _split_key(key, agency_ids)
-        name = next((a for n in nodes for a in (n.title, *n.attrs.get("aliases", [])) if norm_key(a) == name), name)
+        name = next((a for n in nodes for a in _names(n) if norm_key(a) == name), name)
         parent = ctx.index.by_id.get(agency_node_id(scope)) if scope else None
         where = f" inside {parent.title if parent else scope}" if scope else ""
         names = ", ".join(f"{n.title} ({n.id})" for n in nodes)
