@@ -140,8 +140,10 @@ Q_EDGES_IN_AT = (
     "UNWIND $ids AS nid MATCH (:GNode {g: $slot, id: nid})<-[r]-(o:GNode) WHERE $types IS NULL OR type(r) IN $types "
     "RETURN nid, o.id AS other, type(r) AS type, properties(r) AS p"
 )
+# The responsibility relationship types, from the enum (types cannot be parameters).
+_RESP = "|".join(sorted(t.value for t in RESPONSIBILITY_TYPES))
 _RESP_TAIL = (
-    "MATCH (ag)-[r:LEADS|CO_ORGANIZES|RESPONSIBLE_FOR]->(t:GNode) "
+    f"MATCH (ag)-[r:{_RESP}]->(t:GNode) "
     "OPTIONAL MATCH path = (t)-[:CONTAINS*1..]->(c:GNode) WHERE none(x IN tail(nodes(path)) WHERE x.assigned) "
     "RETURN properties(ag) AS ag, type(r) AS type, properties(r) AS r, properties(t) AS t, "
     "collect(properties(c)) AS inherited"
@@ -154,7 +156,7 @@ Q_RESPONSIBILITIES_UNITS = (
 Q_RESPONSIBLE_FOR = (
     _CUR + "UNWIND $ids AS nid MATCH (n:GNode {g: s, id: nid}) "
     "MATCH path = (n)<-[:CONTAINS*0..]-(a:GNode) WHERE a.assigned "
-    "MATCH (a)<-[r:LEADS|CO_ORGANIZES|RESPONSIBLE_FOR]-(ag:GNode) "
+    f"MATCH (a)<-[r:{_RESP}]-(ag:GNode) "
     "RETURN nid, properties(n) AS n, collect({d: length(path), via: a.id, ag: properties(ag), "
     "type: type(r), r: properties(r)}) AS rs"
 )
