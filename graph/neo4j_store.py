@@ -371,8 +371,14 @@ def _reason(exc: BaseException) -> str:
 _UNAVAILABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, OSError)
 # Server codes that mean the same: the database is missing or stopping, the server failed, a
 # transient error outlived the driver's retries, or a server shutting down refuses the protocol
-# (ArcadeDB answers "BEGIN not expected in state: AUTHENTICATION" while it stops).
-_SERVER_SIDE = ("Neo.ClientError.Database.", "Neo.ClientError.Request.", "Neo.DatabaseError.", "Neo.TransientError.")
+# (ArcadeDB answers Request.Invalid "BEGIN not expected in state: AUTHENTICATION" while it stops).
+# Other client errors (a statement the server rejects) are bugs of ours and stay errors.
+_SERVER_SIDE = (
+    "Neo.ClientError.Database.",
+    "Neo.ClientError.Request.Invalid",
+    "Neo.DatabaseError.",
+    "Neo.TransientError.",
+)
 
 
 class Neo4jStore(GraphStore):
