@@ -273,7 +273,12 @@ def with_documents(g: Gazetteer, docs: Sequence[DocumentMeta]) -> tuple[Gazettee
             entry_of[ds[0]] = g.entry(pid)
         else:
             for d_id in ds:
-                unused.append(UnusedName(d_id, g.entry(pid).name, f"gazetteer plan {pid} matches {len(ds)} documents"))
+                why = (
+                    f"gazetteer plan {pid} matches {len(ds)} documents"
+                    if len(ds) > 1
+                    else f"gazetteer plan {pid} matches it, but another gazetteer entry already describes it"
+                )
+                unused.append(UnusedName(d_id, g.entry(pid).name, why))
     taken_ids = {p.id for p in g.plans}
     # Names each document gives itself that the gazetteer leaves free.
     wanted: dict[str, list[tuple[str, str]]] = {}  # folded name -> [(document, name as written)]
