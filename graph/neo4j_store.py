@@ -368,7 +368,9 @@ def _reason(exc: BaseException) -> str:
 
 
 # Errors that mean "the database is not there" rather than "this query is wrong".
-_UNAVAILABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, OSError)
+# BufferError: the driver's receive buffer can raise it when a connection breaks mid-message (it
+# masks the connection error; neo4j-python-driver#837/#843), seen once while a test stopped the server.
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, OSError, BufferError)
 # Server codes that mean the same: the database is missing or stopping, the server failed, a
 # transient error outlived the driver's retries, or a server shutting down refuses the protocol
 # (ArcadeDB answers Request.Invalid "BEGIN not expected in state: AUTHENTICATION" while it stops).
