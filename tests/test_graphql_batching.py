@@ -163,3 +163,17 @@ def test_walks_from_every_node_of_a_page_are_batched(
     assert all(n["deep"]["totalCount"] >= n["descendants"]["totalCount"] for n in nodes)
     assert all(n["outgoing"]["totalCount"] == n["children"]["totalCount"] for n in nodes)
     assert any(n["crossPlanLinks"]["totalCount"] for n in nodes)
+
+
+def test_repeated_stats_read_no_whole_graph_counts(
+    counted: tuple[CountingStore, Callable[..., dict[str, Any]]],
+) -> None:
+    """Counts over the whole graph are kept per generation: a client that asks for them with every
+    request (as the load test's consistency fields do) does not make the database count again."""
+    proxy, post = counted
+    q = "{ stats { generation nodeCount edgeCount byKind { key count } } }"
+    first = post(q)
+    proxy.calls.clear()
+    assert post(q) == first
+    assert first["data"]["stats"]["nodeCount"] == 2044  # the bundled corpus (README counts table)
+    assert "stats" not in proxy.calls, dict(proxy.calls)

@@ -352,7 +352,7 @@ class Query:
     async def stats(self, info: strawberry.Info) -> Stats:
         ctx = ctx_of(info)
         store = ctx.store
-        s = await ctx.call(store.stats)
+        s = await ctx.cached("stats", store.stats)  # counts over the whole graph: once per generation
         info_ = await ctx.memo("generation", store.generation)
         idx = await index(ctx)
         describes = await ctx.loaders.describes()
