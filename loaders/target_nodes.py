@@ -4,7 +4,7 @@ whichever document it comes from."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +64,7 @@ def target_node(
 
 def add_line_targets(
     doc: DocInput,
-    owner: str,
+    owner: str | Sequence[str],
     lines: Iterable[int],
     ref_year: int | None,
     result: DocResult,
@@ -72,15 +72,21 @@ def add_line_targets(
     skip_tables: bool = True,
     types: Iterable[TargetType] | None = None,
     extra: Callable[[TargetFact], dict[str, Any]] | None = None,
+    part: Callable[[str], str] | None = None,
 ) -> list[Node]:
-    """Targets stated on the given source lines, each linked to `owner` by HAS_TARGET. Ids are
-    `<doc>:t<line>.<k>`, stable across loads. Tab-separated lines are tables (data, not the
-    text's own targets) and are skipped unless skip_tables is False. `types` keeps only figures of
-    those types; `extra` adds attrs to a figure's node. Returns the nodes added."""
+    """Targets stated on the given source lines, each linked to `owner` (or to each of several
+    owners) by HAS_TARGET. Ids are `<doc>:t<line>.<k>`, stable across loads. Tab-separated lines
+    are tables (data, not the text's own targets) and are skipped unless skip_tables is False.
+    `part` reads only a leading part of each line (a table's first cell), so spans stay offsets into
+    the source line. `types` keeps only figures of those types; `extra` adds attrs to a figure's
+    node. Returns the nodes added."""
+    owners = [owner] if isinstance(owner, str) else list(owner)
     wanted = set(types) if types is not None else None
     added: list[Node] = []
     for n in sorted(set(lines)):
         text = doc.source.line(n)
+        if part is not None:
+            text = part(text)
         if not text.strip() or (skip_tables and "\t" in text):
             continue
         for k, fact in enumerate(extract_targets(text, ref_year, default), 1):
@@ -90,7 +96,8 @@ def add_line_targets(
             node = result.add_node(
                 target_node(doc, f"{doc.meta.id}:t{n}.{k}", fact, clause_title(text, fact.span), (n, n), **more)
             )
-            result.add_edge(owner, node.id, EdgeType.HAS_TARGET, node.provenance)
+            for o in owners:
+                result.add_edge(o, node.id, EdgeType.HAS_TARGET, node.provenance)
             added.append(node)
     return added
 

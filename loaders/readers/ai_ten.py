@@ -37,8 +37,7 @@ from loaders.numbering import numeral_value
 from loaders.outline import OutlineItem, OutlineSpec, strip_decoration
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root, read_outline
-from loaders.target_nodes import add_line_targets, clause_title, target_node
-from loaders.targets import extract_targets
+from loaders.target_nodes import add_line_targets
 from loaders.text import clean_title, similarity
 
 
@@ -484,16 +483,21 @@ def _row_targets(doc: DocInput, matches: list[RowMatch], strategy: Node, ref_yea
         bag = owners.setdefault(key, [])
         bag.extend(t for t in (m.targets or [strategy.id]) if t not in bag)
     for key, entry in entries.items():
-        for n in entry.lines:
-            cell = doc.source.line(n).split("\t", 1)[0]  # spans stay offsets into the source line
-            for k, fact in enumerate(extract_targets(cell, ref_year, default="target"), 1):
-                node = result.add_node(
-                    target_node(
-                        doc, f"{doc.meta.id}:t{n}.{k}", fact, clause_title(cell, fact.span), (n, n), source="table row"
-                    )
-                )
-                for owner in owners[key]:
-                    result.add_edge(owner, node.id, EdgeType.HAS_TARGET, node.provenance)
+        add_line_targets(
+            doc,
+            owners[key],
+            entry.lines,
+            ref_year,
+            result,
+            default="target",
+            skip_tables=False,
+            extra=lambda _: {"source": "table row"},
+            part=_first_cell,
+        )
+
+
+def _first_cell(line: str) -> str:
+    return line.split("\t", 1)[0]
 
 
 def _schedule_attrs(s: Schedule, line: int, inferred_from: int | None) -> dict[str, Any]:
