@@ -36,12 +36,10 @@ def _node_record(n: Node, parent: str | None, resp: list[Responsibility]) -> dic
     if n.kind is not NodeKind.AGENCY and n.kind is not NodeKind.DOCUMENT:
         own = [r for r in resp if r.explicit]
         inh = [r for r in resp if not r.explicit]
-        rec["lead"] = [r.agency.id for r in own if r.role is Role.LEAD]
-        rec["co"] = [r.agency.id for r in own if r.role is Role.CO]
-        rec["responsible"] = [r.agency.id for r in own if r.role is Role.RESPONSIBLE]
-        rec["inherited_lead"] = [r.agency.id for r in inh if r.role is Role.LEAD]
-        rec["inherited_co"] = [r.agency.id for r in inh if r.role is Role.CO]
-        rec["inherited_responsible"] = [r.agency.id for r in inh if r.role is Role.RESPONSIBLE]
+        # lead, co, responsible, then inherited_lead, inherited_co, inherited_responsible
+        for prefix, rs in (("", own), ("inherited_", inh)):
+            for role in Role:
+                rec[prefix + role.value] = [r.agency.id for r in rs if r.role is role]
         rec["inherited_from"] = inh[0].via if inh else None
     rec["attrs"] = dict(sorted(n.attrs.items()))
     return rec
