@@ -55,6 +55,10 @@ TRIGGERS = {
 }
 
 
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else repr(exc)
+
+
 class ScheduleError(ValueError):
     """A schedule setting that cannot be used; str() is one line."""
 
@@ -143,7 +147,7 @@ class IntegrityMonitor:
         try:
             self.history.record_load(report.generation, self.svc.store.name, report.corpus, report.warnings)
         except Exception as exc:  # the load stands; only its warnings cannot be checked elsewhere
-            log.error("cannot record the load's warnings: %s", str(exc).splitlines()[0] if str(exc) else repr(exc))
+            log.error("cannot record the load's warnings: %s", _first_line(exc))
 
     def run(self, trigger: str, batch: GraphBatch | None = None) -> IntegrityReport | None:
         """Check the served graph and record the run; None (logged) when it could not run."""
@@ -168,7 +172,7 @@ class IntegrityMonitor:
 
     def _failed(self, trigger: str, exc: BaseException) -> None:
         self.failures.inc()
-        log.error("integrity checks (%s) failed: %s", trigger, str(exc).splitlines()[0] if str(exc) else repr(exc))
+        log.error("integrity checks (%s) failed: %s", trigger, _first_line(exc))
 
     def _publish(self, report: IntegrityReport, trigger: str, seconds: float) -> None:
         self.findings.clear()
