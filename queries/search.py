@@ -335,6 +335,13 @@ class SearchIndex:
                 found.intersection_update(p)
         return found
 
+    def candidates_any(self, terms: Iterable[str]) -> set[int]:
+        """Positions of every entry where any of the folded `terms` may match."""
+        found: set[int] = set()
+        for t in terms:
+            found |= self.candidates(t)
+        return found
+
     def select(self, kinds: Iterable[NodeKind] | None = None, document: str | None = None) -> list[Node]:
         """Nodes of the given kinds and/or document, in document order."""
         if kinds is None and document is None:
@@ -504,9 +511,7 @@ def search(
         entries = index.entries
         n_candidates = len(index.entries)
     else:
-        found: set[int] = set()
-        for term, _ in terms:
-            found |= index.candidates(term)
+        found = index.candidates_any(t for t, _ in terms)
         if words:  # every word must match the same entry
             common = index.candidates(words[0])
             for w in words[1:]:
@@ -562,9 +567,7 @@ def text_filter(
     terms = [t for t in terms if t]
     if not terms:
         return []
-    found: set[int] = set()
-    for t in terms:
-        found |= index.candidates(t)
+    found = index.candidates_any(terms)
     candidate_ids = {index.entries[i].node.id for i in found}
     out = []
     examined = 0
