@@ -125,7 +125,6 @@ def cross_plan_types(types: Iterable[EdgeType] | None = None) -> list[EdgeType]:
     return sorted(set(types) & CROSS_PLAN_TYPES if types is not None else CROSS_PLAN_TYPES)
 
 
-
 def lineage(
     store: GraphStore,
     node_id: str,
