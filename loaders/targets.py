@@ -35,6 +35,8 @@ from typing import Literal
 TargetType = Literal["target", "baseline", "achieved", "budget"]
 
 _MULT = {"十": 10.0, "百": 100.0, "千": 1e3, "萬": 1e4, "億": 1e8, "兆": 1e12}
+# The multipliers a unit may carry (萬人次, 億元, a table's 單位：億元): amounts are kept in the base unit too.
+UNIT_MULTIPLIERS = {m: _MULT[m] for m in "萬億兆"}
 # Units after a number, longest first (a multiplier may precede them: 萬人次, 億元, 兆美元).
 _UNITS = (
     "百萬瓦",

@@ -20,7 +20,7 @@ from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root, read_outline
 from loaders.st_table import BodyMeasure, BodyStrategy, read_table, table_region
 from loaders.target_nodes import add_line_targets, read_year_table, target_node
-from loaders.targets import TargetFact
+from loaders.targets import UNIT_MULTIPLIERS, TargetFact
 from loaders.text import clean_title
 
 TABLE_SOURCE = "表4"
@@ -73,6 +73,11 @@ def read_budget(doc: DocInput, plan: Node, spec: BudgetSpec, result: DocResult) 
     caption = clean_title(src.line(table.caption_line)) if table else None
     stated: set[int] = set()
 
+    def share_of(year: int) -> dict[str, Any]:  # the year's share of GDP, where the table prints it
+        if shares is None or year not in shares[1]:
+            return {}
+        return {"gdp_share": _number(shares[1][year]), "gdp_share_unit": share_unit, "gdp_share_line": shares[0]}
+
     def confirm(fact: TargetFact) -> dict[str, Any]:
         if fact.year is None:
             return {}
@@ -88,10 +93,7 @@ def read_budget(doc: DocInput, plan: Node, spec: BudgetSpec, result: DocResult) 
                     "budget-mismatch",
                     f"{spec.amount_row} {fact.year}: the table prints {cell} {unit}, the text {fact.text}",
                 )
-        if shares is not None and fact.year in shares[1]:
-            out["gdp_share"] = _number(shares[1][fact.year])
-            out["gdp_share_unit"] = share_unit
-            out["gdp_share_line"] = shares[0]
+        out.update(share_of(fact.year))
         return out
 
     prose = [n for n in range(start + 1, table.caption_line if table else end) if src.line(n).strip()]
@@ -105,7 +107,7 @@ def read_budget(doc: DocInput, plan: Node, spec: BudgetSpec, result: DocResult) 
             continue
         raw = src.line(line)
         pos = raw.find(cell)
-        scale = _MULTIPLIERS.get(unit[:1])
+        scale = UNIT_MULTIPLIERS.get(unit[:1])
         base = unit[1:] if scale is not None else unit
         fact = TargetFact(value, unit, year, "budget", (pos, pos + len(cell)), cell, None, value * (scale or 1.0), base)
         node = result.add_node(
@@ -116,11 +118,7 @@ def read_budget(doc: DocInput, plan: Node, spec: BudgetSpec, result: DocResult) 
                 f"{spec.amount_row} {year}",
                 (line, line),
                 table={"caption": caption, "line": line, "cell": cell, "unit": unit, "header_line": table.header_line},
-                **(
-                    {"gdp_share": _number(shares[1][year]), "gdp_share_unit": share_unit, "gdp_share_line": shares[0]}
-                    if shares is not None and year in shares[1]
-                    else {}
-                ),
+                **share_of(year),
             )
         )
         result.add_edge(plan.id, node.id, EdgeType.HAS_TARGET, node.provenance)
@@ -131,10 +129,6 @@ def _number(cell: str) -> float | None:
         return float(cell.replace(",", "").strip())
     except ValueError:
         return None
-
-
-# A table's unit may carry a multiplier (單位：億元): amounts are kept in the base unit too.
-_MULTIPLIERS = {"萬": 1e4, "億": 1e8, "兆": 1e12}
 
 
 def read_targets(doc: DocInput, items: list[OutlineItem], nodes: list[Node], result: DocResult) -> None:
