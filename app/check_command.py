@@ -93,8 +93,7 @@ def _check_served(settings: Settings, only: list[str] | None, refs: References) 
                 with progress_display() as progress:
                     batch = load_corpus_with(settings.corpus, refs, progress)
             except GazetteerRefused as exc:  # no graph: report the gazetteer's ambiguous names
-                reason = f"the corpus cannot be loaded with this gazetteer: {exc}"
-                return check_without_graph(reason, settings.corpus, only, refs)
+                return check_without_graph(exc.load_error, settings.corpus, only, refs)
             store.replace(batch)
             return check_store(store, list(batch.warnings), settings.corpus, only, refs=refs)
         with store.reading() as view:  # the warnings and the checks of one generation

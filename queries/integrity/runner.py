@@ -150,6 +150,11 @@ class GazetteerRefused(ValueError):
     """The agency gazetteer gives one name to two agencies, so the loader refuses it and no graph
     can be built; str() is the loader's one-line reason."""
 
+    @property
+    def load_error(self) -> str:
+        """Why a check has no graph, as its report says it."""
+        return f"the corpus cannot be loaded with this gazetteer: {self}"
+
 
 def load_corpus_with(
     corpus_dir: Path, refs: References | None = None, progress: ProgressFn | None = None
@@ -195,5 +200,5 @@ def check_corpus(
     try:
         batch = load_corpus_with(corpus_dir, refs)
     except GazetteerRefused as exc:
-        return check_without_graph(f"the corpus cannot be loaded with this gazetteer: {exc}", corpus_dir, only, refs)
+        return check_without_graph(exc.load_error, corpus_dir, only, refs)
     return check_batch(batch, corpus_dir, only, refs)
