@@ -7,11 +7,13 @@ request (Loaders.integrity), however many fields and nodes ask for it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import strawberry
 
 from app.gql.connection import Connection, paginate
 from app.gql.errors import ApiError, BadInput
-from app.gql.limits import page_size
+from app.gql.limits import Limits, page_size
 from app.gql.types import LineSpan, Node, SourceDocument, ctx_of, load_node_opt
 from app.monitoring import history_for
 from app.service import GraphService
@@ -49,7 +51,7 @@ def check_arg(check: str | None) -> str | None:
     return check
 
 
-def select(findings: list[im.Finding], severity: Severity | None, check: str | None) -> list[im.Finding]:
+def select(findings: Sequence[im.Finding], severity: Severity | None, check: str | None) -> list[im.Finding]:
     check_arg(check)
     return [f for f in findings if (severity is None or f.severity is severity) and (check is None or f.check == check)]
 
@@ -234,8 +236,19 @@ class IntegrityReport:
     ) -> Connection[IntegrityFinding]:
         limits = ctx_of(info).limits
         page_size(first, limits)
-        found = select(self.rep.findings, severity, check)
-        return paginate(found, first, after, limits, lambda f: IntegrityFinding(f=f))
+        return findings_page(self.rep.findings, severity, check, first, after, limits)
+
+
+def findings_page(
+    found: Sequence[im.Finding],
+    severity: Severity | None,
+    check: str | None,
+    first: int | None,
+    after: str | None,
+    limits: Limits,
+) -> Connection[IntegrityFinding]:
+    """One page of the findings of the given severity and check, in their order."""
+    return paginate(select(found, severity, check), first, after, limits, lambda f: IntegrityFinding(f=f))
 
 
 @strawberry.type(description="One recorded run (its counts; the latest run's findings are in Integrity.latest).")
@@ -316,5 +329,4 @@ async def node_findings(
 ) -> Connection[IntegrityFinding]:
     ctx = ctx_of(info)
     page_size(first, ctx.limits)  # a bad page size is refused before the history is read
-    found = select(await ctx.loaders.findings.load(node_id), severity, check)
-    return paginate(found, first, after, ctx.limits, lambda f: IntegrityFinding(f=f))
+    return findings_page(await ctx.loaders.findings.load(node_id), severity, check, first, after, ctx.limits)
