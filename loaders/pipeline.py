@@ -58,13 +58,13 @@ def read_corpus_sources(corpus_dir: Path) -> list[tuple[DocumentMeta, SourceText
     return out
 
 
-def build_batch(
+def read_documents(
     sources: list[tuple[DocumentMeta, SourceText]],
     book: AgencyBook | None = None,
     profiles_dir: Path = PROFILES_DIR,
     progress: ProgressFn | None = None,
-) -> GraphBatch:
-    """Pure stage: sources in, complete graph out."""
+) -> LoadContext:
+    """Reader stage: each document read by its profile's reader, before any linker runs."""
     _load_components()
     ctx = LoadContext(agencies=AgencyCollector(book or load_agency_book()))
     for meta, src in sources:
@@ -92,6 +92,17 @@ def build_batch(
             raise DocumentError(
                 meta.file, f"the {profile['reader']} reader failed on this document ({type(exc).__name__}: {reason})"
             ) from None
+    return ctx
+
+
+def build_batch(
+    sources: list[tuple[DocumentMeta, SourceText]],
+    book: AgencyBook | None = None,
+    profiles_dir: Path = PROFILES_DIR,
+    progress: ProgressFn | None = None,
+) -> GraphBatch:
+    """Pure stage: sources in, complete graph out (the readers, then the linkers)."""
+    ctx = read_documents(sources, book, profiles_dir, progress)
     for name in linkers.names():
         if progress:
             progress(f"link {name}")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from graph.model import EdgeType, GraphBatch
 from loaders.alignment import (
@@ -27,8 +26,7 @@ from loaders.corpus import DEFAULT_CORPUS
 from loaders.pipeline import read_corpus_sources
 from tools import alignment_eval as ev
 
-PAIRS_FILE = Path(__file__).parent / "data" / "alignment_pairs.yaml"
-PAIRS: list[dict[str, Any]] = yaml.safe_load(PAIRS_FILE.read_text(encoding="utf-8"))["pairs"]
+PAIRS = ev.load_pairs()
 
 
 def aligned(batch: GraphBatch) -> dict[frozenset[str], Any]:

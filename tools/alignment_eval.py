@@ -50,19 +50,11 @@ def key(p: Mapping[str, Any]) -> Pair:
 
 def corpus_units(corpus: Path | None = None) -> list[Unit]:
     """The alignment units of a corpus (the bundled one by default), as the linker builds them."""
-    from loaders.agencies import AgencyCollector, load_agency_book
-    from loaders.context import DocInput, read_profile
     from loaders.corpus import DEFAULT_CORPUS
-    from loaders.pipeline import LoadContext, _load_components, read_corpus_sources, readers
+    from loaders.pipeline import read_corpus_sources, read_documents
     from loaders.readers.cross_plan import alignment_units
 
-    _load_components()
-    ctx = LoadContext(agencies=AgencyCollector(load_agency_book()))
-    for meta, src in read_corpus_sources(corpus or DEFAULT_CORPUS):
-        profile = read_profile(meta.profile)
-        doc = DocInput(meta, src, profile)
-        ctx.inputs[meta.id] = doc
-        ctx.results[meta.id] = readers.get(str(profile["reader"]))(doc, ctx)
+    ctx = read_documents(read_corpus_sources(corpus or DEFAULT_CORPUS))
     units, _ = alignment_units(ctx.inputs, ctx.results, ctx.agencies.book)
     return units
 
