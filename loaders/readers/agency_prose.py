@@ -35,6 +35,7 @@ def mention_edges(
     assigned = {
         (e.source, e.target) for r in results.values() for e in r.edges if e.type in RESPONSIBILITY_TYPES
     }
+    book = ctx.agencies.book if ctx is not None else None
     for doc_id, doc in inputs.items():
         result = results.get(doc_id)
         if result is None:
@@ -42,7 +43,6 @@ def mention_edges(
         index = index_document(doc, result)
         # (agency node, item) -> [(first line, last line, surface)], in text order
         found: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-        book = ctx.agencies.book if ctx is not None else None
         for lo, hi in _item_runs(index, len(doc.source.lines)):
             text = "\n".join(doc.source.lines[lo - 1 : hi])
             starts = line_starts(text)
