@@ -507,6 +507,21 @@ def test_lineage_draws_cross_plan_links_labelled_by_type(page: Page) -> None:
     assert "cross-plan link" in str(p.page.text_content("#canvas-note"))
 
 
+VISIBLE_PLANS = """() => window.__explorer.cy.nodes()
+  .filter(n => n.visible() && !n.data('pseudo')).map(n => n.data('plan') || null)"""
+
+
+def wait_for_visible_plans(p: Page, expected: set[str | None]) -> None:
+    """Cytoscape updates visible() a frame after a class changes: wait until the drawn nodes' plans
+    are `expected` (a timeout fails the test)."""
+    p.page.wait_for_function(
+        f"expected => {{ const got = new Set(({VISIBLE_PLANS})()); "
+        "return got.size === expected.length && expected.every(x => got.has(x)); }",
+        arg=sorted(expected, key=str),
+        timeout=10_000,
+    )
+
+
 def test_plan_filter_in_url_and_back(page: Page) -> None:
     p = page
     p.open("/?view=agency&focus=agency/moda&node=agency/moda")
@@ -518,6 +533,7 @@ def test_plan_filter_in_url_and_back(page: Page) -> None:
     p.page.click("#filters summary")
     p.click(f"#plan-filters input[value='{PLAN}']")
     assert parse_qs(urlparse(p.page.url).query).get("plans") == [PLAN]
+    wait_for_visible_plans(p, {PLAN, None})  # only the S&T plan's items (and the agency)
     shown = p.page.evaluate(
         """window.__explorer.cy.nodes().filter(n => n.visible() && !n.data('pseudo'))
              .map(n => [n.id(), n.data('plan')])"""
@@ -534,6 +550,7 @@ def test_plan_filter_in_url_and_back(page: Page) -> None:
     p.settle()
     assert p.page.url == url_before
     assert p.page.evaluate("window.__explorer.cy.nodes('.filtered').length") == 0
+    wait_for_visible_plans(p, plans_before | {None})  # the agency has no plan
     plans_after = set(
         p.page.evaluate(
             "window.__explorer.cy.nodes().filter(n => n.visible() && !n.data('pseudo') && n.data('plan')).map(n => n.data('plan'))"
