@@ -32,7 +32,7 @@ install-test: $(BIN)/python system-deps
 	./scripts/build-frontend.sh
 
 lint:
-	$(BIN)/ruff check app graph loaders queries tests benchmarks
+	$(BIN)/ruff check app core graph loaders queries tests benchmarks
 	$(BIN)/mypy
 
 test: install-test lint

@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.agencies import AgencyBook, load_agency_book
+from core.source import DocumentError, SourceText, read_source
 from graph.model import DocumentMeta, GraphBatch, LoadWarning
-from loaders.agencies import AgencyBook, AgencyCollector, load_agency_book
+from loaders.agency_nodes import AgencyCollector
 from loaders.context import PROFILES_DIR, DocInput, DocResult, read_profile
 from loaders.corpus import DEFAULT_CORPUS, read_manifest
 from loaders.registry import Registry
-from loaders.source import DocumentError, SourceText, read_source
 
 log = logging.getLogger("policygraph")
 

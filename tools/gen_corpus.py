@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project importable
     sys.path.insert(0, str(ROOT))
 
-from loaders.agencies import AgencyBook, AgencyRecord, default_book  # noqa: E402
+from core.agencies import AgencyBook, AgencyRecord, default_book  # noqa: E402
 
 VOCAB_FILE = Path(__file__).resolve().parent / "synthetic_vocab.yaml"
 GENERATOR = "tools/gen_corpus.py v1"

@@ -41,19 +41,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.agencies import AgencyBook
+from core.plans import Gazetteer, default_gazetteer
 from graph.model import HIERARCHY_KINDS, RESPONSIBILITY_TYPES, Edge, EdgeType, Node, NodeKind, Provenance
-from loaders.agencies import AgencyBook
 from loaders.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, align
 from loaders.context import DocInput, DocResult
 from loaders.pipeline import LoadContext, linkers
 from loaders.plan_mentions import (
     CueBook,
-    Gazetteer,
     Typing,
     UnusedName,
     classify,
     default_cues,
-    default_gazetteer,
     find_plan_mentions,
     is_toc_line,
     line_of,

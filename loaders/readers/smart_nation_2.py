@@ -21,14 +21,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.source import DocumentError
+from core.text import clean_title, match_key
 from graph.model import EdgeType, Node, NodeKind
 from loaders.context import DocInput, DocResult
 from loaders.outline import OutlineItem, OutlineSpec, parse_outline
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root
 from loaders.slides import ChartGroup, ChartItem, ChartRules, SectionRules, find_line, parse_group_chart, slide_sections
-from loaders.source import DocumentError
-from loaders.text import clean_title, match_key
 
 
 class DetailRules(OutlineSpec):

@@ -9,13 +9,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from core.agencies import REF_DOCUMENT
+from core.plans import load_gazetteer
+from core.source import DocumentError, SourceText, read_source
 from graph.model import HIERARCHY_KINDS, DocumentMeta, Edge, EdgeType, GraphBatch, LoadWarning, Node
 from graph.store import GraphStore
-from loaders.agencies import REF_DOCUMENT
 from loaders.context import read_profile
-from loaders.source import DocumentError, SourceText, read_source
 from queries.integrity.reference import (
     References,
     ResponsibilityExpected,
@@ -133,12 +132,11 @@ class CheckContext:
 
     @cached_property
     def plan_gazetteer(self) -> set[str]:
-        """Ids of the plan gazetteer's entries (empty when there is no gazetteer file)."""
-        try:
-            raw = yaml.safe_load(self.refs.plans.read_text(encoding="utf-8")) or {}
-        except OSError:
+        """Ids of the plan gazetteer's entries (empty when there is no gazetteer file; a file that
+        cannot be used raises ReferenceDataError, with its one-line reason)."""
+        if not self.refs.plans.is_file():
             return set()
-        return {str(p["id"]) for p in raw.get("plans", []) if isinstance(p, dict) and "id" in p}
+        return {p.id for p in load_gazetteer(self.refs.plans).plans}
 
     def profile(self, meta: DocumentMeta) -> dict[str, Any]:
         try:
