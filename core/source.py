@@ -9,8 +9,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.errors import PolicyGraphError
 
-class DocumentError(ValueError):
+
+class DocumentError(PolicyGraphError, ValueError):
     """A document that cannot be loaded. str() is one line naming the file (and line)."""
 
     def __init__(self, file: str, message: str, line: int | None = None) -> None:

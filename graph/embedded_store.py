@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import networkx as nx
 
+from core.hierarchy import document_order as doc_order
 from graph.ids import generation_id
 from graph.model import (
     RESPONSIBILITY_TYPES,
@@ -39,10 +40,6 @@ from graph.store import (
     search_paths,
     walk_cross,
 )
-
-
-def doc_order(node: Node) -> tuple[str, int, str]:
-    return (node.document, node.order, node.id)
 
 
 @dataclass

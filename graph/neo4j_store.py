@@ -52,6 +52,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from core.hierarchy import document_order as doc_order
 from graph.cypher_dialect import Dialect, detect
 from graph.ids import generation_id
 from graph.model import (
@@ -236,10 +237,6 @@ Q_DELETE_DOCS = "MATCH (d:GDoc {g: $slot}) WITH d LIMIT $limit DELETE d RETURN c
 
 
 # --- conversions ----------------------------------------------------------------------------------
-def doc_order(node: Node) -> tuple[str, int, str]:
-    return (node.document, node.order, node.id)
-
-
 def _node_props(n: Node, slot: str, assigned: bool) -> Row:
     attrs = n.model_dump(mode="json")["attrs"]
     return {

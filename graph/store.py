@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.errors import PolicyGraphError
 from graph.model import RESPONSIBILITY_TYPES, DocumentMeta, Edge, EdgeType, GraphBatch, Node, NodeKind
 
 
@@ -283,7 +284,7 @@ def search_paths(
     return ExplainedPaths(paths[:limit], expanded, exhausted)
 
 
-class StoreUnavailable(RuntimeError):
+class StoreUnavailable(PolicyGraphError, RuntimeError):
     """The backing database cannot be reached; the message says why, for the user."""
 
 

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from core.agencies import agency_node_id, default_book
 from core.fold import norm_key
+from core.hierarchy import document_order
 from graph.model import Edge, NodeKind
 from graph.model import Node as GraphNode
 from graph.store import GraphStore, Responsibility, Role
@@ -206,7 +207,7 @@ def matrix(store: GraphStore, describes: Sequence[Edge] | None = None) -> Matrix
     plan_list = plans_of(store, all_nodes, describes)
     plan_of = {n.id: p for n, p in zip(all_nodes, plan_list, strict=True)}
     plans = {p.id: p for p in plan_list if p is not None}
-    columns = sorted(plans.values(), key=lambda p: (p.document, p.order, p.id))
+    columns = sorted(plans.values(), key=document_order)
     col_index = {p.id: i for i, p in enumerate(columns)}
     rows: list[Row] = []
     for a, rs in per_agency:

@@ -27,6 +27,7 @@ from operator import add, methodcaller
 
 from core.agencies import default_book
 from core.fold import fold_words, fold_words_with_map
+from core.hierarchy import document_order
 from graph.model import Node, NodeKind
 from graph.store import GraphStore
 
@@ -289,7 +290,7 @@ class SearchIndex:
         if len(groups) == 1:
             return [e.node for e in groups[0]]
         nodes = [e.node for es in groups for e in es]
-        nodes.sort(key=lambda n: (n.document, n.order, n.id))
+        nodes.sort(key=document_order)
         return nodes
 
     @classmethod
@@ -479,7 +480,7 @@ def search(
     if stats is not None:
         stats.candidates += n_candidates
         stats.examined += examined
-    hits.sort(key=lambda h: (-h.score, h.node.document, h.node.order, h.node.id))
+    hits.sort(key=lambda h: (-h.score, *document_order(h.node)))
     return hits
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from core.agencies import REF_DOCUMENT
+from core.hierarchy import children_of, parents_of
 from core.plans import load_gazetteer
 from core.source import DocumentError, SourceText, read_source
 from graph.model import HIERARCHY_KINDS, DocumentMeta, Edge, EdgeType, GraphBatch, LoadWarning, Node
@@ -22,10 +23,6 @@ from queries.integrity.reference import (
     load_responsibility_expected,
     load_stated_counts,
 )
-
-
-def _doc_order(n: Node) -> tuple[str, int, str]:
-    return (n.document, n.order, n.id)
 
 
 @dataclass
@@ -51,16 +48,9 @@ class GraphIndex:
             seen.setdefault(n.id, []).append(n)
             self.by_id.setdefault(n.id, n)
         self.duplicate_ids = {k: v for k, v in seen.items() if len(v) > 1}
-        for e in self.edges:
-            if e.type is EdgeType.CONTAINS:
-                self.parents.setdefault(e.target, []).append(e.source)
-                child = self.by_id.get(e.target)
-                if child is not None:
-                    self.children.setdefault(e.source, []).append(child)
-            elif e.type is EdgeType.DESCRIBES:
-                self.described.add(e.target)
-        for kids in self.children.values():
-            kids.sort(key=_doc_order)
+        self.parents = parents_of(self.edges)
+        self.children = children_of(self.edges, self.by_id)
+        self.described = {e.target for e in self.edges if e.type is EdgeType.DESCRIBES}
 
     @classmethod
     def from_store(cls, store: GraphStore) -> GraphIndex:
