@@ -47,6 +47,7 @@ if str(ROOT) not in sys.path:  # run as a script: make the project importable
     sys.path.insert(0, str(ROOT))
 
 from core.agencies import AgencyBook, AgencyRecord, default_book  # noqa: E402
+from core.plans import default_gazetteer  # noqa: E402
 
 VOCAB_FILE = Path(__file__).resolve().parent / "synthetic_vocab.yaml"
 GENERATOR = "tools/gen_corpus.py v1"
@@ -241,8 +242,7 @@ class PlanName:
 @lru_cache(maxsize=1)
 def _real_plan_names() -> tuple[str, ...]:
     """Names and aliases of the plan gazetteer (data/plans.yaml), spaces removed."""
-    raw = yaml.safe_load((ROOT / "data" / "plans.yaml").read_text(encoding="utf-8"))
-    names = [n for p in raw.get("plans", []) for n in [p["name"], *p.get("aliases", [])]]
+    names = [n for p in default_gazetteer().plans for n in p.names]
     return tuple(n.replace(" ", "") for n in names if len(n.replace(" ", "")) >= 4)
 
 
