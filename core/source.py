@@ -1,6 +1,6 @@
 """Reading a source document: bytes -> validated text lines, or a clear one-line error.
 
-Pure functions apart from `read_source`; line numbers are 1-based, as in the format notes.
+Pure functions apart from `read_source`; line numbers are 1-based, as in docs/corpus-formats.md.
 """
 
 from __future__ import annotations

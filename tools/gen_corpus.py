@@ -8,7 +8,7 @@ title, number, parent and expected id; every strategy's lead and co-organisers a
 every cross-reference to another generated plan). `--check` loads the corpus back through the real
 pipeline and prints precision/recall against the truth (tools/truth_check.py).
 
-What the documents imitate (see /work/shared/corpus/notes/000.md):
+What the documents imitate (see docs/corpus-formats.md):
 - front matter, a TOC whose goal lines look exactly like the goal headings, 壹/貳/參 sections whose
   `一、` and `1.` lists are not part of the tree;
 - 肆 with `目標一：` / `一、` / `(一) 策略一、` / `1.` / `(1)` / `I.` markers, full-width variants

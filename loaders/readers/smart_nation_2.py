@@ -6,7 +6,7 @@ bullets, with their description as text). The outline parser finds pillar headin
 
 Measure → strategy parentage comes from the annex ✓ lists, not from text order: on the 智慧治理
 slide (402-452) the strategy line 438 `智慧政府服務` follows the `■` lines it heads (a side label in a
-two-column layout), so text order would put them under 公私資料治理 (notes 004 §Hierarchy).
+two-column layout), so text order would put them under 公私資料治理 (docs/corpus-formats.md, 004).
 
 Responsibility: pillars from 新小組架構 (召集 → LEADS, 共同召集 → CO_ORGANIZES), strategies from its
 `- 策略 (A/B/C)` bullets, measures from the annex ✓ lists; the rule for unstated lead/co is data in

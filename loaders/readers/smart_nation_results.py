@@ -137,7 +137,7 @@ def first_clause(text: str) -> str:
 
 def derive_title(text: str, rules: TitleRules) -> str:
     """A title for an untitled result paragraph: the text before `：` when short, else the opening
-    clause, else the first 「」 phrase (notes 003 §Hierarchy, untitled items)."""
+    clause, else the first 「」 phrase (docs/corpus-formats.md, 003, untitled items)."""
     t = text.strip()
     head, sep, _ = t.partition("：")
     if sep and 0 < len(head) <= rules.max_colon_title_chars and "。" not in head:
