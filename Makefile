@@ -7,7 +7,7 @@ BIN = $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-test system-deps lint test bench screenshots clean
+.PHONY: run install install-test system-deps lint test bench screenshots clean export-digest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ install-test: $(BIN)/python system-deps
 	./scripts/build-frontend.sh
 
 lint:
-	$(BIN)/ruff check app graph loaders queries tests benchmarks
+	$(BIN)/ruff check app core graph loaders queries tests benchmarks
 	$(BIN)/mypy
 
 test: install-test lint
@@ -49,3 +49,8 @@ screenshots: install-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Rewrite the committed digest of the JSON export (tests/test_export_digest.py); only when a change of
+# the export is intended, committed together with that change.
+export-digest:
+	$(BIN)/python -m tests.test_export_digest --update

@@ -11,8 +11,8 @@ import statistics
 import time
 from pathlib import Path
 
+from core.agencies import load_agency_book
 from graph.embedded_store import EmbeddedStore
-from loaders.agencies import load_agency_book
 from loaders.corpus import DEFAULT_CORPUS
 from loaders.pipeline import build_batch, read_corpus_sources
 

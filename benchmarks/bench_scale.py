@@ -138,9 +138,9 @@ def child(args: argparse.Namespace) -> int:
     from app.main import create_app, freeze_after_load
     from app.service import GraphService, LoadReport
     from app.settings import Settings
+    from core.agencies import load_agency_book
     from graph.embedded_store import EmbeddedStore
     from graph.store import GraphStore
-    from loaders.agencies import load_agency_book
     from loaders.pipeline import build_batch, read_corpus_sources
     from tools.truth_check import compare
 

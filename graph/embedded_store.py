@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 import networkx as nx
 
+from core.hierarchy import document_order as doc_order
+from core.responsibility import inheritors, nearest_assigned
 from graph.ids import generation_id
 from graph.model import (
     RESPONSIBILITY_TYPES,
@@ -39,10 +41,6 @@ from graph.store import (
     search_paths,
     walk_cross,
 )
-
-
-def doc_order(node: Node) -> tuple[str, int, str]:
-    return (node.document, node.order, node.id)
 
 
 @dataclass
@@ -255,14 +253,10 @@ class EmbeddedStore(GraphStore):
                     continue
                 node = s.nodes[tgt]
                 explicit.append(Responsibility(agency, node, _role(e), True, tgt, e))
-                # Inherit down to descendants that carry no assignment of their own.
-                stack = list(s.children.get(tgt, []))
-                while stack:
-                    c = stack.pop()
-                    if c in s.assigned:
-                        continue
-                    inherited.append(Responsibility(agency, s.nodes[c], _role(e), False, tgt, e))
-                    stack.extend(s.children.get(c, []))
+                inherited += (
+                    Responsibility(agency, s.nodes[c], _role(e), False, tgt, e)
+                    for c in inheritors(tgt, s.children, s.assigned)
+                )
         key = lambda r: (*doc_order(r.node), r.role.value, r.agency.id)  # noqa: E731
         return sorted(explicit, key=key) + sorted(inherited, key=key)
 
@@ -271,16 +265,11 @@ class EmbeddedStore(GraphStore):
         if node_id not in s.nodes:
             return []
         node = s.nodes[node_id]
-        cur: str | None = node_id
-        seen: set[str] = set()
-        while cur is not None and cur not in seen:
-            seen.add(cur)
-            own = s.assigned.get(cur)
-            if own:
-                out = [Responsibility(s.nodes[e.source], node, _role(e), cur == node_id, cur, e) for e in own]
-                return sorted(out, key=lambda r: (ROLE_RANK[r.role], r.agency.id))
-            cur = s.parent.get(cur)
-        return []
+        via = nearest_assigned(node_id, s.parent, s.assigned)
+        if via is None:
+            return []
+        out = [Responsibility(s.nodes[e.source], node, _role(e), via == node_id, via, e) for e in s.assigned[via]]
+        return sorted(out, key=lambda r: (ROLE_RANK[r.role], r.agency.id))
 
     # --- cross-plan lineage and explained paths -----------------------------------------------------
     @staticmethod

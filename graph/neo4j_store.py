@@ -52,6 +52,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from core.hierarchy import document_order as doc_order
 from graph.cypher_dialect import Dialect, detect
 from graph.ids import generation_id
 from graph.model import (
@@ -140,7 +141,9 @@ Q_EDGES_IN_AT = (
     "UNWIND $ids AS nid MATCH (:GNode {g: $slot, id: nid})<-[r]-(o:GNode) WHERE $types IS NULL OR type(r) IN $types "
     "RETURN nid, o.id AS other, type(r) AS type, properties(r) AS p"
 )
-# The responsibility relationship types, from the enum (types cannot be parameters).
+# The responsibility relationship types, from the enum (types cannot be parameters). The two
+# statements below are the inheritance rule of core/responsibility.py in Cypher: an assignment flows
+# down CONTAINS and stops at nodes `assigned` on their own; a node's nearest assigned ancestor-or-self.
 _RESP = "|".join(sorted(t.value for t in RESPONSIBILITY_TYPES))
 _RESP_TAIL = (
     f"MATCH (ag)-[r:{_RESP}]->(t:GNode) "
@@ -236,10 +239,6 @@ Q_DELETE_DOCS = "MATCH (d:GDoc {g: $slot}) WITH d LIMIT $limit DELETE d RETURN c
 
 
 # --- conversions ----------------------------------------------------------------------------------
-def doc_order(node: Node) -> tuple[str, int, str]:
-    return (node.document, node.order, node.id)
-
-
 def _node_props(n: Node, slot: str, assigned: bool) -> Row:
     attrs = n.model_dump(mode="json")["attrs"]
     return {

@@ -13,25 +13,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from core.errors import PolicyGraphError
+
+# Roles and the inheritance rule are the domain's (core/responsibility.py); both stores implement them.
+from core.responsibility import ROLE_OF as ROLE_OF
+from core.responsibility import ROLE_RANK as ROLE_RANK
+from core.responsibility import Role as Role
 from graph.model import RESPONSIBILITY_TYPES, DocumentMeta, Edge, EdgeType, GraphBatch, Node, NodeKind
-
-
-class Role(StrEnum):
-    LEAD = "lead"
-    CO = "co"
-    # Named as responsible; the document does not say whether as lead or as co-organiser.
-    RESPONSIBLE = "responsible"
-
-
-ROLE_OF: dict[EdgeType, Role] = {
-    EdgeType.LEADS: Role.LEAD,
-    EdgeType.CO_ORGANIZES: Role.CO,
-    EdgeType.RESPONSIBLE_FOR: Role.RESPONSIBLE,
-}
-# Who is responsible for a node is listed lead first, then bodies of unstated role, then co-organisers.
-ROLE_RANK: dict[Role, int] = {Role.LEAD: 0, Role.RESPONSIBLE: 1, Role.CO: 2}
 
 
 @dataclass(frozen=True)
@@ -283,7 +272,7 @@ def search_paths(
     return ExplainedPaths(paths[:limit], expanded, exhausted)
 
 
-class StoreUnavailable(RuntimeError):
+class StoreUnavailable(PolicyGraphError, RuntimeError):
     """The backing database cannot be reached; the message says why, for the user."""
 
 

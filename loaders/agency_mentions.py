@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import spacy
 from spacy.language import Language
 
-from loaders.agencies import AgencyBook, default_book
-from loaders.fold import fold
+from core.agencies import AgencyBook, default_book
+from core.fold import fold
 
 LABEL = "AGENCY"
 # Paragraphs are batched into chunks of about this many characters (spaCy's max_length is 1e6).

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from loaders.fold import fold_text as _fold
+from core.fold import fold_text as _fold
 
 _RUNS = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")

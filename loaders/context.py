@@ -8,11 +8,9 @@ from typing import Any
 
 import yaml
 
+from core.paths import PROFILES_DIR
+from core.source import DocumentError, SourceText
 from graph.model import DocumentMeta, Edge, EdgeType, LoadWarning, Node, NodeKind, Provenance
-from loaders.corpus import DATA_DIR
-from loaders.source import DocumentError, SourceText
-
-PROFILES_DIR = DATA_DIR / "profiles"
 
 
 def read_profile(name: str, profiles_dir: Path = PROFILES_DIR) -> dict[str, Any]:

@@ -7,10 +7,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from core.paths import DATA_DIR
+from core.source import DocumentError
 from graph.model import DocumentMeta
-from loaders.source import DocumentError
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_CORPUS = DATA_DIR / "corpus"
 MANIFEST_NAME = "manifest.yaml"
 

@@ -19,8 +19,8 @@ from typing import Literal
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from loaders.source import SourceText
-from loaders.text import clean_title, ends_sentence, match_key
+from core.source import SourceText
+from core.text import clean_title, ends_sentence, match_key
 
 _TAG = re.compile(r"<[^>]+>")
 _NUMBERED = re.compile(r"(?:^|(?<=\s))(\d{1,2})\s*[.．]\s*(?=\S)")

@@ -22,11 +22,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from core.numbering import numeral_value
+from core.source import DocumentError, SourceText
+from core.text import HTML_TAG, clean_title, ends_sentence
 from graph.model import EdgeType, Node, NodeKind
 from loaders.context import DocInput, DocResult
-from loaders.numbering import numeral_value
-from loaders.source import DocumentError, SourceText
-from loaders.text import HTML_TAG, clean_title, ends_sentence
 
 _TAG = HTML_TAG.pattern
 _DECOR = re.compile(rf"^(?:\s|#+\s*|\*\*|-\s+|{_TAG})+")

@@ -13,12 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.agencies import AgencyBook, load_agency_book
+from core.errors import one_line
+from core.hierarchy import document_order
+from core.source import DocumentError, SourceText, read_source
 from graph.model import DocumentMeta, GraphBatch, LoadWarning
-from loaders.agencies import AgencyBook, AgencyCollector, load_agency_book
+from loaders.agency_nodes import AgencyCollector
 from loaders.context import PROFILES_DIR, DocInput, DocResult, read_profile
 from loaders.corpus import DEFAULT_CORPUS, read_manifest
 from loaders.registry import Registry
-from loaders.source import DocumentError, SourceText, read_source
 
 log = logging.getLogger("policygraph")
 
@@ -88,9 +91,8 @@ def read_documents(
             # A reader bug on an unexpected document: refuse this document by name (one line for the
             # user, the trace in the log for developers) instead of an anonymous error.
             log.exception("reader %s failed on %s", profile["reader"], meta.file)
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise DocumentError(
-                meta.file, f"the {profile['reader']} reader failed on this document ({type(exc).__name__}: {reason})"
+                meta.file, f"the {profile['reader']} reader failed on this document ({one_line(exc, with_type=True)})"
             ) from None
     return ctx
 
@@ -113,7 +115,7 @@ def build_batch(
     warnings: list[LoadWarning] = [w for r in ctx.results.values() for w in r.warnings]
     return GraphBatch(
         documents=[m for m, _ in sources],
-        nodes=sorted(nodes, key=lambda n: (n.document, n.order, n.id)),
+        nodes=sorted(nodes, key=document_order),
         edges=sorted(edges, key=lambda e: e.key),
         warnings=sorted(warnings, key=lambda w: (w.document, w.line, w.code, w.message)),
     )

@@ -20,19 +20,20 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel
 
+from core.errors import ReferenceDataError
+from core.fold import MARKUP, fold, fold_char, fold_name
+from core.paths import DATA_DIR
+from core.plans import Gazetteer, PlanEntry, default_gazetteer
+from core.refdata import validated
+from core.text import HTML_TAG
 from graph.model import DocumentMeta, EdgeType
-from loaders.corpus import DATA_DIR
-from loaders.fold import MARKUP, fold, fold_char, fold_name
-from loaders.text import HTML_TAG
 
-PLANS_FILE = DATA_DIR / "plans.yaml"
 CUES_FILE = DATA_DIR / "plan_cues.yaml"
 
 # Markdown emphasis and headings say nothing about the wording.
@@ -57,99 +58,6 @@ MIN_JOIN_CHARS = 20
 
 
 # --- reference data -----------------------------------------------------------------------------
-class Trap(BaseModel):
-    pattern: str
-    reason: str
-    window: int = Field(default=40, ge=1)
-
-
-class LocalAlias(BaseModel):
-    document: str
-    name: str
-    type: EdgeType = EdgeType.MENTIONS
-    reason: str
-
-
-class PlanEntry(BaseModel):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str
-    document: str | None = None
-    aliases: list[str] = Field(default_factory=list)
-    local_aliases: list[LocalAlias] = Field(default_factory=list)
-    kind: str = "plan"
-    period: tuple[int, int] | None = None
-    not_when: list[Trap] = Field(default_factory=list)
-    part_of: str | None = None
-    note: str | None = None
-
-    @property
-    def names(self) -> list[str]:
-        return [self.name, *self.aliases]
-
-
-class NotPlan(BaseModel):
-    name: str
-    aliases: list[str] = Field(default_factory=list)
-    reason: str
-
-    @property
-    def names(self) -> list[str]:
-        return [self.name, *self.aliases]
-
-
-class SkipRegion(BaseModel):
-    """Lines of one document whose plan names are not mentions (a table of other countries' plans):
-    from the first line matching `start` to the line before the next one matching `end`."""
-
-    document: str
-    start: str
-    end: str
-    reason: str
-
-    def lines(self, lines: Sequence[str]) -> range | None:
-        rs, re_ = re.compile(self.start), re.compile(self.end)
-        first = next((i for i, t in enumerate(lines, 1) if rs.search(t)), None)
-        if first is None:
-            return None
-        last = next((i for i in range(first + 1, len(lines) + 1) if re_.search(lines[i - 1])), len(lines) + 1)
-        return range(first, last)
-
-
-class Gazetteer(BaseModel):
-    plans: list[PlanEntry]
-    not_plans: list[NotPlan] = Field(default_factory=list)
-    skip_regions: list[SkipRegion] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _one_meaning_per_name(self) -> Gazetteer:
-        ids = [p.id for p in self.plans]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
-            raise ValueError(f"plan id(s) listed twice: {', '.join(dup)}")
-        owner: dict[str, str] = {}
-        for label, names in [(p.id, p.names) for p in self.plans] + [
-            (f"not_plans:{n.name}", n.names) for n in self.not_plans
-        ]:
-            for name in names:
-                key = fold_name(name)
-                if not key:
-                    raise ValueError(f"{label}: empty name")
-                if owner.setdefault(key, label) != label:
-                    raise ValueError(f"the name {name!r} belongs to both {owner[key]} and {label}")
-        known = set(ids)
-        for p in self.plans:
-            if p.part_of is not None and p.part_of not in known:
-                raise ValueError(f"{p.id}: part_of names unknown plan {p.part_of!r}")
-        return self
-
-    def entry(self, plan_id: str) -> PlanEntry:
-        return self._by_id[plan_id]
-
-    @cached_property
-    def _by_id(self) -> dict[str, PlanEntry]:
-        return {p.id: p for p in self.plans}
-
-
 class CueRule(BaseModel):
     id: str
     type: EdgeType
@@ -164,48 +72,15 @@ class CueBook(BaseModel):
     rules: list[CueRule]
 
 
-class ReferenceError(ValueError):
-    """Reference data that cannot be used; str() is one line naming the file."""
-
-
-def _read_yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReferenceError(f"{path}: cannot read it ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ReferenceError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
-
-
-def _validated(model: type[BaseModel], path: Path) -> BaseModel:
-    try:
-        return model.model_validate(_read_yaml(path))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ReferenceError(f"{path}: {where}: {first['msg']}".replace(": : ", ": ")) from None
-
-
-def load_gazetteer(path: Path = PLANS_FILE) -> Gazetteer:
-    g = _validated(Gazetteer, path)
-    assert isinstance(g, Gazetteer)
-    return g
-
-
 def load_cues(path: Path = CUES_FILE) -> CueBook:
-    c = _validated(CueBook, path)
+    c = validated(CueBook, path)
     assert isinstance(c, CueBook)
     for r in c.rules:
         try:
             _cue_regex(r.pattern)
         except re.error as exc:
-            raise ReferenceError(f"{path}: rule {r.id}: bad pattern: {exc}") from None
+            raise ReferenceDataError(f"{path}: rule {r.id}: bad pattern: {exc}") from None
     return c
-
-
-@lru_cache(maxsize=4)
-def default_gazetteer() -> Gazetteer:
-    return load_gazetteer()
 
 
 @lru_cache(maxsize=4)

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
+from core.source import SourceText
+from core.text import clean_title, match_key
 from loaders.outline import strip_decoration
-from loaders.source import SourceText
-from loaders.text import clean_title, match_key
 
 # --------------------------------------------------------------------------------------------------
 # Detail slides

@@ -29,8 +29,8 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz
 
-from loaders.numbering import numeral_value
-from loaders.text import match_key
+from core.numbering import numeral_value
+from core.text import match_key
 
 # Scoring of the assignment (see module docstring). A conflict must outweigh the best evidence a
 # single line can give (named + measures + rank = 4), so a repeated fragment never steals a string.

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from core.text import HTML_TAG, clean_title
 from graph.model import EdgeType, Node, NodeKind
 from loaders.context import DocInput, DocResult
 from loaders.targets import TargetFact, TargetType, extract_targets
-from loaders.text import HTML_TAG, clean_title
 
 _CLAUSE_ENDS = "，。；："
 # A list marker at the start of a line (- (1), I., 2., A.) is not part of a title.

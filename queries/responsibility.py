@@ -2,7 +2,7 @@
 
 - `resolve_agency`: an agency node from anything an analyst types: node id (`agency/moda`, `moda`),
   full name, abbreviation, former name or English name, width/script/space-insensitive (through the
-  agency gazetteer, loaders.agencies), then the names the agency nodes carry.
+  agency gazetteer, core.agencies), then the names the agency nodes carry.
 - `report`: what an agency leads and co-organises, explicit vs inherited, grouped by plan, counted.
 - `matrix`: agencies x plans, lead/co counts (explicit assignments, and items covered including
   inherited ones).
@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from core.agencies import agency_node_id, default_book
+from core.fold import norm_key
+from core.hierarchy import document_order
 from graph.model import Edge, NodeKind
 from graph.model import Node as GraphNode
 from graph.store import GraphStore, Responsibility, Role
-from loaders.agencies import agency_node_id, norm_key
 from queries.lineage import plans_of
-from queries.search import agency_book
 
 
 def agency_names(node: GraphNode) -> list[str]:
@@ -40,7 +41,7 @@ def resolve_agency(store: GraphStore, text: str, agencies: Sequence[GraphNode] |
     if not t:
         return None
     ids = [t] if t.startswith("agency/") else [agency_node_id(t), t]
-    rec = agency_book().resolve(t)
+    rec = default_book().resolve(t)
     if rec is not None:
         ids.insert(0, agency_node_id(rec.id))
     ids = list(dict.fromkeys(ids))
@@ -75,7 +76,7 @@ def suggest_agencies(text: str, agencies: Sequence[GraphNode], limit: int = 3) -
 
 def in_gazetteer_only(text: str) -> str | None:
     """The canonical name when `text` is a known agency that no loaded document mentions."""
-    rec = agency_book().resolve(text.strip()) if text.strip() else None
+    rec = default_book().resolve(text.strip()) if text.strip() else None
     return rec.name if rec is not None else None
 
 
@@ -206,7 +207,7 @@ def matrix(store: GraphStore, describes: Sequence[Edge] | None = None) -> Matrix
     plan_list = plans_of(store, all_nodes, describes)
     plan_of = {n.id: p for n, p in zip(all_nodes, plan_list, strict=True)}
     plans = {p.id: p for p in plan_list if p is not None}
-    columns = sorted(plans.values(), key=lambda p: (p.document, p.order, p.id))
+    columns = sorted(plans.values(), key=document_order)
     col_index = {p.id: i for i, p in enumerate(columns)}
     rows: list[Row] = []
     for a, rs in per_agency:

@@ -1,8 +1,8 @@
 """Search for Chinese analysts, over the GraphStore interface only (both stores behave the same).
 
-Matching is insensitive to full/half width, Traditional/Simplified, spaces and case (the same fold as
-loaders.agencies.norm_key). A query that names an agency by any of its names, abbreviations or its
-English name is expanded to all of that agency's names, so 數發部, MODA and 數位發展部 find the
+Matching is insensitive to full/half width, Traditional/Simplified, spaces and case
+(core.fold.fold_words). A query that names an agency by any of its names, abbreviations or its English
+name is expanded to all of that agency's names, so 數發部, MODA and 數位發展部 find the
 same agency (first) and the same items that mention it. Results are ranked, and each carries the
 text that matched with the match located inside it.
 
@@ -25,78 +25,13 @@ from functools import cached_property, lru_cache, partial
 from itertools import pairwise
 from operator import add, methodcaller
 
-import opencc
-
+from core.agencies import default_book
+from core.fold import fold_words, fold_words_with_map
+from core.hierarchy import document_order
 from graph.model import Node, NodeKind
 from graph.store import GraphStore
-from loaders.agencies import AgencyBook, load_agency_book
 
-_t2s = opencc.OpenCC("t2s")
-_SPACE = re.compile(r"\s+")
-# A space survives folding only between two ASCII letters/digits, so English words keep their
-# boundaries ("multimodal" does not contain the word "moda") while `數發 部` folds to `数发部`.
-_DROP_SPACE = re.compile(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])")
 _WORDCH = re.compile(r"[a-z0-9]")
-
-
-def fold(text: str) -> str:
-    """Comparison form: NFKC (full -> half width), Simplified, lower case, no whitespace except one
-    space between ASCII words. Same steps as loaders.agencies.norm_key apart from that space."""
-    s = _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
-    return str(_t2s.convert(_DROP_SPACE.sub("", s))).lower()
-
-
-@lru_cache(maxsize=8192)
-def _fold_char(c: str) -> str:
-    return str(_t2s.convert(unicodedata.normalize("NFKC", c))).lower()
-
-
-def fold_with_map(text: str) -> tuple[str, list[int]]:
-    """`fold`, with the index in `text` of every folded character, so a match found in folded text
-    can be shown in the original text. Whole-string operations when folding keeps every character
-    in place (the usual case); character by character otherwise."""
-    nf = unicodedata.normalize("NFKC", text)
-    if len(nf) == len(text):
-        parts: list[str] = []
-        where: list[int] = []
-        pos = 0
-        for m in _SPACE.finditer(nf):
-            parts.append(nf[pos : m.start()])
-            where.extend(range(pos, m.start()))
-            before = nf[m.start() - 1 : m.start()]
-            after = nf[m.end() : m.end() + 1]
-            if _ASCII_WORD.fullmatch(before) and _ASCII_WORD.fullmatch(after):
-                parts.append(" ")
-                where.append(m.start())
-            pos = m.end()
-        parts.append(nf[pos:])
-        where.extend(range(pos, len(nf)))
-        joined = "".join(parts)
-        out = str(_t2s.convert(joined)).lower()
-        if len(out) == len(joined):
-            return out, where
-    return _fold_with_map_by_char(text)
-
-
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
-
-
-def _fold_with_map_by_char(text: str) -> tuple[str, list[int]]:
-    chars: list[tuple[str, int]] = []
-    for i, c in enumerate(text):
-        chars.extend((f, i) for f in _fold_char(c))
-    out: list[str] = []
-    where: list[int] = []
-    for k, (c, i) in enumerate(chars):
-        if c.isspace():
-            prev = out[-1] if out else ""
-            nxt = next((d for d, _ in chars[k + 1 :] if not d.isspace()), "")
-            if not (_WORDCH.fullmatch(prev) and _WORDCH.fullmatch(nxt)) or (out and out[-1] == " "):
-                continue
-            c = " "
-        out.append(c)
-        where.append(i)
-    return "".join(out), where
 
 
 @lru_cache(maxsize=1024)
@@ -238,11 +173,11 @@ def _names(node: Node) -> list[tuple[str, str]]:
 
 
 def entry_for(node: Node) -> Entry:
-    fields = [IndexedField("title", node.title, fold(node.title))]
-    fields += [IndexedField(name, s, fold(s)) for name, s in _names(node)]
+    fields = [IndexedField("title", node.title, fold_words(node.title))]
+    fields += [IndexedField(name, s, fold_words(s)) for name, s in _names(node)]
     text = node.attrs.get("text")
     if isinstance(text, str) and text:
-        fields.append(IndexedField("text", text, fold(text)))
+        fields.append(IndexedField("text", text, fold_words(text)))
     return Entry(node, tuple(fields), frozenset(node_years(node)), "\x00".join(f.folded for f in fields))
 
 
@@ -355,17 +290,12 @@ class SearchIndex:
         if len(groups) == 1:
             return [e.node for e in groups[0]]
         nodes = [e.node for es in groups for e in es]
-        nodes.sort(key=lambda n: (n.document, n.order, n.id))
+        nodes.sort(key=document_order)
         return nodes
 
     @classmethod
     def build(cls, store: GraphStore) -> SearchIndex:
         return cls([entry_for(n) for n in store.nodes()])
-
-
-@lru_cache(maxsize=1)
-def agency_book() -> AgencyBook:
-    return load_agency_book()
 
 
 # --- search -----------------------------------------------------------------------------------
@@ -412,7 +342,7 @@ def snippet(text: str, start: int, end: int, context: int = SNIPPET_CONTEXT) -> 
 def locate(text: str, folded_query: str) -> tuple[int, int]:
     """Offsets in `text` of the first match of a folded query (0, 0 when only the whole-string fold
     matched, e.g. a phrase conversion changed the length)."""
-    ftext, where = fold_with_map(text)
+    ftext, where = fold_words_with_map(text)
     i = find(ftext, folded_query)
     if i < 0 or not folded_query:
         return 0, 0
@@ -443,11 +373,11 @@ def _score(f: IndexedField, q: str) -> float | None:
 
 def expansions(query: str) -> list[str]:
     """Other names of the agency a query names (by name, abbreviation, former or English name)."""
-    rec = agency_book().resolve(query)
+    rec = default_book().resolve(query)
     if rec is None:
         return []
-    book = agency_book()
-    names = [n for n in book.names_of(rec) if fold(n) != fold(query)]
+    book = default_book()
+    names = [n for n in book.names_of(rec) if fold_words(n) != fold_words(query)]
     return list(dict.fromkeys(names))
 
 
@@ -498,13 +428,13 @@ def search(
     Only the candidates from the postings are tested (an entry can match a term only if it holds
     all the term's keys); `exhaustive` tests every entry instead, the reference the postings must
     agree with."""
-    q = fold(query)
+    q = fold_words(query)
     if not q:
         return []
     kindset = set(kinds) if kinds is not None else None
     docset = set(documents) if documents is not None else None
-    terms: list[tuple[str, str | None]] = [(q, None)] + [(fold(n), n) for n in expansions(query)]
-    words = [fold(w) for w in query.split()] if len(query.split()) > 1 else []
+    terms: list[tuple[str, str | None]] = [(q, None)] + [(fold_words(n), n) for n in expansions(query)]
+    words = [fold_words(w) for w in query.split()] if len(query.split()) > 1 else []
 
     entries: Iterable[Entry]
     if exhaustive:
@@ -550,7 +480,7 @@ def search(
     if stats is not None:
         stats.candidates += n_candidates
         stats.examined += examined
-    hits.sort(key=lambda h: (-h.score, h.node.document, h.node.order, h.node.id))
+    hits.sort(key=lambda h: (-h.score, *document_order(h.node)))
     return hits
 
 
@@ -563,7 +493,7 @@ def text_filter(
 ) -> list[Node]:
     """Nodes (order kept) whose title, names or text contain `query` (folded), or another name of
     the agency it names. Nodes of the index are tested only when the postings say they may match."""
-    terms = [fold(query)] + [fold(n) for n in expansions(query)]
+    terms = [fold_words(query)] + [fold_words(n) for n in expansions(query)]
     terms = [t for t in terms if t]
     if not terms:
         return []

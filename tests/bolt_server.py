@@ -1,7 +1,7 @@
 """A real Bolt server for the tests: ArcadeDB (`arcadedb-embedded`) in a subprocess.
 
 Neo4j cannot be installed here; ArcadeDB's Bolt plugin speaks the same protocol to the official
-neo4j driver (see TECH-NOTES "Bolt servers for tests"). The server runs in its own process with its
+neo4j driver (see docs/bolt-test-server.md). The server runs in its own process with its
 own working directory because ArcadeDB writes ./log/ there, and because tests must be able to kill
 it (SIGKILL) and restart it on the same data directory and ports.
 

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.model import EdgeType, Provenance
-from loaders.agencies import (
+from core.agencies import (
     AgencyBook,
-    AgencyCollector,
     AgencyRecord,
     NameRef,
     index_collisions,
@@ -21,6 +19,8 @@ from loaders.agencies import (
     split_agency_list,
     split_lead_co,
 )
+from graph.model import EdgeType, Provenance
+from loaders.agency_nodes import AgencyCollector
 from loaders.corpus import DEFAULT_CORPUS
 
 FILES = {p.name[:3]: p for p in DEFAULT_CORPUS.glob("0*.txt")}

@@ -11,8 +11,8 @@ from pathlib import Path
 import opencc
 import pytest
 
+from core.agencies import load_agency_book
 from graph.model import RESPONSIBILITY_TYPES, EdgeType, GraphBatch
-from loaders.agencies import load_agency_book
 from loaders.agency_mentions import find_mentions
 from loaders.corpus import DEFAULT_CORPUS
 
@@ -164,7 +164,9 @@ def _mentions(batch: GraphBatch, doc: str, line: int) -> dict[str, set[str]]:
 
 
 def _item_at(batch: GraphBatch, doc: str, line: int) -> str:
-    return next(n.id for n in batch.nodes if n.document == doc and n.provenance.line_start == line and n.kind.value != "Target")
+    return next(
+        n.id for n in batch.nodes if n.document == doc and n.provenance.line_start == line and n.kind.value != "Target"
+    )
 
 
 def test_a_unit_named_in_an_action_000_1807(corpus_batch: GraphBatch) -> None:
@@ -199,7 +201,11 @@ def test_a_venue_in_an_article_is_no_mention_002_1420(corpus_batch: GraphBatch) 
 
 def test_mentions_outside_the_tree_attach_to_nothing(corpus_batch: GraphBatch) -> None:
     # 000's tree is 肆 (ends before 伍 at 000:2641); 表4 (伍) names every agency with its role.
-    lines = [e.provenance.line_start for e in corpus_batch.edges if e.type is EdgeType.MENTIONED_IN and e.provenance.document == "st-plan-114"]
+    lines = [
+        e.provenance.line_start
+        for e in corpus_batch.edges
+        if e.type is EdgeType.MENTIONED_IN and e.provenance.document == "st-plan-114"
+    ]
     assert lines and max(lines) < 2641
     # Every mention quotes the line where the name is printed (names may wrap onto the next line).
     for e in corpus_batch.edges:

@@ -14,8 +14,8 @@ import yaml
 
 from app.service import GraphService
 from app.settings import Settings
+from core.source import MAX_DOCUMENT_BYTES, MAX_LINE_CHARS, DocumentError, decode_source
 from graph.embedded_store import EmbeddedStore
-from loaders.source import MAX_DOCUMENT_BYTES, MAX_LINE_CHARS, DocumentError, decode_source
 from tools.gen_bad_inputs import BAD_ID, CASES, DEFAULT_OUT, Case, _manifest, committed, run_case, write_cases
 
 
@@ -55,7 +55,10 @@ def test_warnings_about_a_huge_agency_cell_quote_it_shortened(tmp_path: Path) ->
     assert report.ok, report.error
     unknown = [w for w in report.warnings if w.code == "unknown-agency"]
     assert len(unknown) == 2_000
-    assert {w.message.split("」")[0] for w in unknown} >= {"表4 agency name 「第零號委員會", "表4 agency name 「第一九九九號委員會"}
+    assert {w.message.split("」")[0] for w in unknown} >= {
+        "表4 agency name 「第零號委員會",
+        "表4 agency name 「第一九九九號委員會",
+    }
     assert all(len(w.message) < 300 for w in unknown), max(len(w.message) for w in unknown)
     assert "characters)" in unknown[0].message  # says the quote was cut, and how long the cell is
 

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.service import GraphService
 from app.settings import Settings
+from core.source import DocumentError
 from graph.embedded_store import EmbeddedStore
 from loaders.pipeline import load_corpus
-from loaders.source import DocumentError
 
 ST_PLAN = "000_94c0ce11f244451c.txt"
 

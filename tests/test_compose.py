@@ -4,16 +4,17 @@
 against its schema. scripts/system-deps.sh installs Debian's `docker-compose` (1.29, the Python
 one; Debian 12 has no Compose v2 and Docker's `docker compose` plugin is not packaged there), so
 `make test` and CI run it for real. Compose v1 predates the Compose Specification's top-level
-`name`: it gets the file without that one line and the same project name as `-p` (what `name`
-means); `docker compose` v2, where installed, gets the file as it is. Only a machine with no compose
-CLI at all falls back to a structural check with pyyaml (and CI must have one). A compose CLI that is
-present but does not run fails the test.
+`name` and refuses a file with one, so the file has none and the README's deployment command gives
+the project name with `-p`; that command itself is run (with `config -q` for `up -d --build`).
+Only a machine with no compose CLI at all falls back to a structural check with pyyaml (and CI must
+have one). A compose CLI that is present but does not run fails the test.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,6 +27,7 @@ from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
+README = ROOT / "README.md"
 DOCKERFILE = ROOT / "Dockerfile"
 # Compose's own rule for project names.
 PROJECT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -58,33 +60,32 @@ def _load() -> dict[str, Any]:
     return data
 
 
-def _config_q(cli: list[str], version: str) -> subprocess.CompletedProcess[str]:
+def _config_q(cli: list[str]) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NEO4J_PASSWORD": "compose-check-pw"}
-    if int(version.split(".")[0]) >= 2:
-        cmd, stdin = [*cli, "-f", str(COMPOSE), "config", "-q"], None
-    else:
-        # v1: the file less its top-level `name:` line, on stdin, from the same directory (so
-        # `build: .` resolves as it does for the file), with that name as the project name.
-        text = COMPOSE.read_text(encoding="utf-8")
-        name = _load()["name"]
-        stdin, n = re.subn(r"^name:.*\n", "", text, flags=re.MULTILINE)
-        assert n == 1
-        cmd = [*cli, "-p", name, "--project-directory", str(ROOT), "-f", "-", "config", "-q"]
-    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    cmd = [*cli, "-f", str(COMPOSE), "config", "-q"]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def _readme_deploy_command() -> tuple[dict[str, str], list[str]]:
+    """(environment, argv) of the README's deployment command: the shell line that runs `up -d --build`."""
+    lines = [ln for ln in README.read_text(encoding="utf-8").splitlines() if "up -d --build" in ln and "#" in ln]
+    assert len(lines) == 1, lines
+    words = shlex.split(lines[0].split("#")[0])
+    env = dict(w.split("=", 1) for w in words if re.fullmatch(r"[A-Z][A-Z0-9_]*=.*", w))
+    return env, [w for w in words if not re.fullmatch(r"[A-Z][A-Z0-9_]*=.*", w)]
 
 
 def test_compose_file_parses() -> None:
     data = _load()
-    assert PROJECT_NAME.fullmatch(data["name"]), data["name"]
     found = _compose_cli()
     if found is not None:
-        done = _config_q(*found)
+        done = _config_q(found[0])
         assert done.returncode == 0, f"{' '.join(found[0])} {found[1]} config -q: {done.stderr}"
         return
     if os.environ.get("CI"):
         pytest.fail("no compose CLI on the CI machine: scripts/system-deps.sh (make test) installs docker-compose")
     # No compose CLI on this machine: the YAML must at least be a compose document.
-    assert set(data) <= {"name", "services", "volumes", "networks", "configs", "secrets"}
+    assert set(data) <= {"services", "volumes", "networks", "configs", "secrets"}
     for name, service in data["services"].items():
         assert isinstance(service, dict), name
         assert "image" in service or "build" in service, name
@@ -97,11 +98,9 @@ def test_compose_cli_refuses_a_broken_file(tmp_path: Path) -> None:
     found = _compose_cli()
     if found is None:
         pytest.skip("no compose CLI here (scripts/system-deps.sh installs docker-compose)")
-    cli, version = found
+    cli, _ = found
     broken = COMPOSE.read_text(encoding="utf-8").replace("condition: service_healthy", "condition: when_ready")
     assert broken != COMPOSE.read_text(encoding="utf-8")
-    if int(version.split(".")[0]) < 2:
-        broken = re.sub(r"^name:.*\n", "", broken, flags=re.MULTILINE)
     env = {**os.environ, "NEO4J_PASSWORD": "compose-check-pw"}
     done = subprocess.run(
         [*cli, "--project-directory", str(ROOT), "-f", "-", "config", "-q"],
@@ -114,6 +113,30 @@ def test_compose_cli_refuses_a_broken_file(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "depends_on.neo4j.condition" in done.stderr, done.stderr
+
+
+def test_the_readme_deployment_command_works_with_the_installed_compose_cli() -> None:
+    """The README's command, as written, with the CLI scripts/system-deps.sh installs (docker-compose
+    v1 on Debian): run with `config -q` in place of `up -d --build`, it must accept the file."""
+    env, argv = _readme_deploy_command()
+    assert argv[-3:] == ["up", "-d", "--build"], argv
+    assert argv[0] == "docker-compose", "the README must give the command of the CLI the setup installs"
+    assert "NEO4J_PASSWORD" in env
+    project = argv[argv.index("-p") + 1]
+    assert PROJECT_NAME.fullmatch(project), project
+    if shutil.which("docker-compose") is None:
+        if os.environ.get("CI"):
+            pytest.fail("no docker-compose on the CI machine: scripts/system-deps.sh (make test) installs it")
+        pytest.skip("no docker-compose here (scripts/system-deps.sh installs it)")
+    done = subprocess.run(
+        [*argv[:-3], "config", "-q"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_neo4j_service_is_community_5_with_volume_and_healthcheck() -> None:

@@ -11,6 +11,8 @@ from functools import cache
 
 import pytest
 
+from core.plans import load_gazetteer
+from core.source import SourceText
 from graph.model import DocumentMeta, Edge, EdgeType, GraphBatch, Node, NodeKind
 from graph.store import EXPLICIT_LINK_TYPES, GraphStore
 from loaders.corpus import DEFAULT_CORPUS
@@ -20,11 +22,9 @@ from loaders.plan_mentions import (
     classify,
     find_plan_mentions,
     line_starts,
-    load_gazetteer,
     paragraph_lines,
     with_documents,
 )
-from loaders.source import SourceText
 
 ST, AI, TEF, SN1, SN2 = "st-plan-114", "ai-ten", "tef-23-3", "smart-nation-2021", "smart-nation-2"
 T = EdgeType

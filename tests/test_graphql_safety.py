@@ -18,9 +18,9 @@ from graphql import get_introspection_query
 from app.main import create_app
 from app.service import GraphService
 from app.settings import Settings
+from core.agencies import agency_node_id, load_agency_book
 from graph.embedded_store import EmbeddedStore
 from graph.store import GraphStore, StoreUnavailable
-from loaders.agencies import agency_node_id, load_agency_book
 from tests.test_graphql_api import Api, api_for
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from core.source import SourceText, read_source
 from graph.model import (
     DocumentMeta,
     Edge,
@@ -26,7 +27,6 @@ from graph.model import (
     Provenance,
 )
 from graph.store import GraphStore
-from loaders.source import SourceText, read_source
 from queries.integrity import (
     CATALOGUE,
     CheckStatus,
@@ -555,16 +555,16 @@ def test_duplicate_id_is_reported_by_the_dry_run(mini: Mini) -> None:
 
 
 def test_dangling_edge(mini: Mini) -> None:
-    mini.edges.append(
-        Edge(source="agency/nstc", target="mini:gone", type=EdgeType.LEADS, provenance=mini.prov(10))
-    )
+    mini.edges.append(Edge(source="agency/nstc", target="mini:gone", type=EdgeType.LEADS, provenance=mini.prov(10)))
     report = dry(mini)
     assert report.load_error is not None
     assert found(report, "dangling-edge") == [("agency/nstc", Severity.ERROR)]
 
 
 def test_cross_plan_reference_to_a_missing_plan(mini: Mini) -> None:
-    mini.edges.append(Edge(source="mini:plan", target="plan/digi-plus", type=EdgeType.CONTINUES, provenance=mini.prov(12)))
+    mini.edges.append(
+        Edge(source="mini:plan", target="plan/digi-plus", type=EdgeType.CONTINUES, provenance=mini.prov(12))
+    )
     report = dry(mini)
     assert found(report, "unknown-plan-reference") == [("mini:plan", Severity.ERROR)]
     assert report.findings_of("dangling-edge") == []  # reported once, by the cross-plan check

@@ -22,6 +22,7 @@ from app.gql.router import PolicyGraphRouter
 from app.main import create_app
 from app.service import GraphService
 from app.settings import Settings
+from core.fold import fold_words
 from graph.embedded_store import EmbeddedStore
 from graph.model import NodeKind
 from graph.store import GenerationInfo, GraphStore
@@ -137,7 +138,7 @@ def test_postings_give_the_same_hits_with_filters(index: sq.SearchIndex) -> None
 def test_text_filter_agrees_with_a_scan_of_every_node(index: sq.SearchIndex) -> None:
     nodes = [e.node for e in index.entries]
     for q in QUERIES + corpus_queries(index, 100, seed=3):
-        terms = [t for t in [sq.fold(q)] + [sq.fold(n) for n in sq.expansions(q)] if t]
+        terms = [t for t in [fold_words(q)] + [fold_words(n) for n in sq.expansions(q)] if t]
         expected = [n for n in nodes if any(sq.find(f.folded, t) >= 0 for f in index.by_id[n.id].fields for t in terms)]
         assert sq.text_filter(index, nodes, q) == expected, q
 

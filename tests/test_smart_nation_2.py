@@ -1,5 +1,5 @@
 """Facts about 智慧國家2.0 推動規劃報告 (004_7fdd740c596be875.txt), checked by reading the deck; each
-test names the line it checks. The format traps are in ../shared/corpus/notes/004.md.
+test names the line it checks. The format traps are in docs/corpus-formats.md ("004").
 """
 
 from __future__ import annotations
@@ -118,8 +118,8 @@ def test_governance_slide_order_trap(batch: GraphBatch) -> None:
 
 
 def test_strategy_agencies_in_listed_order(batch: GraphBatch) -> None:
-    # 529 `- 強化數位基礎建設 (數發部/經濟部/國科會)`: the list never says who leads (notes 004
-    # §Responsibility 4): all three are responsible, role unstated, in the order printed.
+    # 529 `- 強化數位基礎建設 (數發部/經濟部/國科會)`: the list never says who leads (docs/corpus-formats.md,
+    # 004): all three are responsible, role unstated, in the order printed.
     strategy = at(batch, 326, S)
     assert agencies(batch, strategy, R) == ["數位發展部", "經濟部", "國家科學及技術委員會"]
     assert agencies(batch, strategy, L) == [] and agencies(batch, strategy, C) == []

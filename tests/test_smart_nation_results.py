@@ -1,6 +1,6 @@
 """Facts about 智慧國家方案(2021-2025年) 整體推動成果 (003_392c06949711f1a9.txt), checked by reading
 the document; each test names the line it checks. The format traps are in
-../shared/corpus/notes/003.md.
+docs/corpus-formats.md ("003").
 """
 
 from __future__ import annotations
@@ -258,7 +258,7 @@ TAGS = [
 @pytest.mark.parametrize(("line", "kind", "bodies", "tag_line"), TAGS)
 def test_agency_tags(batch: GraphBatch, line: int, kind: NodeKind, bodies: set[str], tag_line: int) -> None:
     # One tagged body leads its item; several are each responsible, role unstated (a tag makes no
-    # lead/co distinction, notes 003 §Responsibility 2).
+    # lead/co distinction, docs/corpus-formats.md, 003 "Responsibility").
     node = at(batch, line, kind)
     role = L if len(bodies) == 1 else R
     assert names(batch, node, role) == bodies

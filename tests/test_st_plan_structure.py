@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from core.numbering import numeral_value
 from graph.embedded_store import EmbeddedStore
 from graph.model import EdgeType, NodeKind
-from loaders.numbering import numeral_value
 
 DOC = "st-plan-114"
 

@@ -6,10 +6,10 @@ from collections import Counter
 
 import pytest
 
-from loaders.agencies import load_agency_book
+from core.agencies import load_agency_book
+from core.source import read_source
 from loaders.context import read_profile
 from loaders.corpus import DEFAULT_CORPUS
-from loaders.source import read_source
 from loaders.st_table import (
     BodyMeasure,
     BodyStrategy,

@@ -124,9 +124,9 @@ def test_plan_budget_by_year_2931(corpus_store: EmbeddedStore) -> None:
 def test_budget_years_only_the_table_gives() -> None:
     """Without 000:2931's second clause (the 2025-2028 estimates), the budget for those years comes
     from 表5's 整體科技預算 row (000:2938: 1,595 1,800 1,890 1,985, 單位：億元)."""
+    from core.source import decode_source
     from loaders.corpus import DEFAULT_CORPUS
     from loaders.pipeline import build_batch, read_corpus_sources
-    from loaders.source import decode_source
 
     meta, src = next(s for s in read_corpus_sources(DEFAULT_CORPUS) if s[0].id == DOC)
     lines = list(src.lines)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.agencies import default_book
 from graph.model import EdgeType
-from loaders.agencies import default_book
 from loaders.context import PROFILES_DIR
 from loaders.pipeline import build_batch, load_corpus, read_corpus_sources
 from loaders.readers.cross_plan import EXPLICIT_TYPES

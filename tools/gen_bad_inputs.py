@@ -475,7 +475,7 @@ CASES: list[Case] = [
         scale=1_000_000,
         test_scale=60_000,
     ),
-    # Over the size limit (loaders/source.py): refused before it is read. test_scale: just over it.
+    # Over the size limit (core/source.py): refused before it is read. test_scale: just over it.
     Case("bad_fifty_mb", "50 MB", "reject", b_fifty_mb, "MiB; documents over", big=True, scale=50, test_scale=34),
     Case(
         "bad_big_prose",
@@ -748,9 +748,9 @@ def run_case(c: Case, work: Path, scale: int | None = None, built: Built | None 
 
 
 def _clean_tree() -> list[tuple[str, str]]:
+    from core.source import decode_source
     from graph.model import DocumentMeta
     from loaders.pipeline import build_batch
-    from loaders.source import decode_source
 
     meta = DocumentMeta(
         id=BAD_ID,

@@ -8,7 +8,7 @@ title, number, parent and expected id; every strategy's lead and co-organisers a
 every cross-reference to another generated plan). `--check` loads the corpus back through the real
 pipeline and prints precision/recall against the truth (tools/truth_check.py).
 
-What the documents imitate (see /work/shared/corpus/notes/000.md):
+What the documents imitate (see docs/corpus-formats.md):
 - front matter, a TOC whose goal lines look exactly like the goal headings, 壹/貳/參 sections whose
   `一、` and `1.` lists are not part of the tree;
 - 肆 with `目標一：` / `一、` / `(一) 策略一、` / `1.` / `(1)` / `I.` markers, full-width variants
@@ -46,7 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project importable
     sys.path.insert(0, str(ROOT))
 
-from loaders.agencies import AgencyBook, AgencyRecord, default_book  # noqa: E402
+from core.agencies import AgencyBook, AgencyRecord, default_book  # noqa: E402
+from core.plans import default_gazetteer  # noqa: E402
 
 VOCAB_FILE = Path(__file__).resolve().parent / "synthetic_vocab.yaml"
 GENERATOR = "tools/gen_corpus.py v1"
@@ -241,8 +242,7 @@ class PlanName:
 @lru_cache(maxsize=1)
 def _real_plan_names() -> tuple[str, ...]:
     """Names and aliases of the plan gazetteer (data/plans.yaml), spaces removed."""
-    raw = yaml.safe_load((ROOT / "data" / "plans.yaml").read_text(encoding="utf-8"))
-    names = [n for p in raw.get("plans", []) for n in [p["name"], *p.get("aliases", [])]]
+    names = [n for p in default_gazetteer().plans for n in p.names]
     return tuple(n.replace(" ", "") for n in names if len(n.replace(" ", "")) >= 4)
 
 

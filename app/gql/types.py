@@ -18,12 +18,12 @@ from app.gql.connection import Connection, paginate
 from app.gql.context import Ctx
 from app.gql.errors import BadInput, NotFound
 from app.gql.limits import bounded
+from core.source import DocumentError, read_source
 from graph.model import DocumentMeta, EdgeType, NodeKind, Provenance
 from graph.model import Edge as GraphEdge
 from graph.model import Node as GraphNode
 from graph.store import Ranked, Role
 from graph.store import Responsibility as GraphResponsibility
-from loaders.source import DocumentError, read_source
 from queries import lineage as lq
 from queries import responsibility as rq
 from queries.integrity.model import Severity

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core.agencies import agency_node_id
 from graph.model import RESPONSIBILITY_TYPES, EdgeType
-from loaders.agencies import agency_node_id
 from loaders.agency_mentions import find_mentions
 from loaders.context import DocInput, DocResult
 from loaders.pipeline import LoadContext, linkers
@@ -32,9 +32,7 @@ def mention_edges(
     inputs: Mapping[str, DocInput], results: Mapping[str, DocResult], ctx: LoadContext | None = None
 ) -> DocResult:
     out = DocResult()
-    assigned = {
-        (e.source, e.target) for r in results.values() for e in r.edges if e.type in RESPONSIBILITY_TYPES
-    }
+    assigned = {(e.source, e.target) for r in results.values() for e in r.edges if e.type in RESPONSIBILITY_TYPES}
     book = ctx.agencies.book if ctx is not None else None
     for doc_id, doc in inputs.items():
         result = results.get(doc_id)

@@ -14,8 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from core.agencies import AgencyBook, AgencyRecord
+from core.numbering import numeral_value
+from core.text import clean_title, similarity
 from graph.model import EdgeType, Node, NodeKind, Provenance
-from loaders.agencies import AgencyBook, AgencyRecord
 from loaders.context import DocInput, DocResult
 from loaders.initiative_tables import (
     Candidate,
@@ -33,12 +35,10 @@ from loaders.initiative_tables import (
     read_tables,
     schedule_bounds,
 )
-from loaders.numbering import numeral_value
 from loaders.outline import OutlineItem, OutlineSpec, strip_decoration
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root, read_outline
 from loaders.target_nodes import add_line_targets
-from loaders.text import clean_title, similarity
 
 
 class LeadTableSpec(BaseModel):

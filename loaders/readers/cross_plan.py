@@ -41,19 +41,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.agencies import AgencyBook
+from core.hierarchy import parent_map
+from core.plans import Gazetteer, default_gazetteer
 from graph.model import HIERARCHY_KINDS, RESPONSIBILITY_TYPES, Edge, EdgeType, Node, NodeKind, Provenance
-from loaders.agencies import AgencyBook
 from loaders.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, align
 from loaders.context import DocInput, DocResult
 from loaders.pipeline import LoadContext, linkers
 from loaders.plan_mentions import (
     CueBook,
-    Gazetteer,
     Typing,
     UnusedName,
     classify,
     default_cues,
-    default_gazetteer,
     find_plan_mentions,
     is_toc_line,
     line_of,
@@ -165,7 +165,7 @@ def index_document(doc: DocInput, result: DocResult) -> DocIndex:
     roots = [e.target for e in result.edges if e.type is EdgeType.DESCRIBES and e.source == doc_id]
     kinds = {n.id: n.kind for n in result.nodes}
     plan = next((r for r in roots if kinds.get(r) is NodeKind.PLAN), None)
-    parent = {e.target: e.source for e in result.edges if e.type is EdgeType.CONTAINS}
+    parent = parent_map(result.edges)
     items = [n for n in result.nodes if n.kind in HIERARCHY_KINDS and n.kind is not NodeKind.PLAN]
     depth: dict[str, int] = {}
     for n in items:
@@ -230,7 +230,7 @@ class CrossPlanLinks:
 
 def _plan_roots(results: Mapping[str, DocResult]) -> dict[str, str]:
     """node id -> the root of its hierarchy, over every document."""
-    parent = {e.target: e.source for r in results.values() for e in r.edges if e.type is EdgeType.CONTAINS}
+    parent = parent_map(e for r in results.values() for e in r.edges)
     out: dict[str, str] = {}
     for r in results.values():
         for n in r.nodes:

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
+from core.agencies import AgencyBook
+from core.source import SourceText
+from core.text import clean_title, match_key, similarity
 from graph.model import EdgeType, Node, NodeKind
-from loaders.agencies import AgencyBook
 from loaders.context import DocInput, DocResult
 from loaders.pipeline import LoadContext, linkers, readers
-from loaders.source import SourceText
 from loaders.target_nodes import add_line_targets
-from loaders.text import clean_title, match_key, similarity
 
 
 class ContentsSpec(BaseModel):

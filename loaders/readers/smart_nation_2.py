@@ -6,7 +6,7 @@ bullets, with their description as text). The outline parser finds pillar headin
 
 Measure → strategy parentage comes from the annex ✓ lists, not from text order: on the 智慧治理
 slide (402-452) the strategy line 438 `智慧政府服務` follows the `■` lines it heads (a side label in a
-two-column layout), so text order would put them under 公私資料治理 (notes 004 §Hierarchy).
+two-column layout), so text order would put them under 公私資料治理 (docs/corpus-formats.md, 004).
 
 Responsibility: pillars from 新小組架構 (召集 → LEADS, 共同召集 → CO_ORGANIZES), strategies from its
 `- 策略 (A/B/C)` bullets, measures from the annex ✓ lists; the rule for unstated lead/co is data in
@@ -21,14 +21,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.source import DocumentError
+from core.text import clean_title, match_key
 from graph.model import EdgeType, Node, NodeKind
 from loaders.context import DocInput, DocResult
 from loaders.outline import OutlineItem, OutlineSpec, parse_outline
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root
 from loaders.slides import ChartGroup, ChartItem, ChartRules, SectionRules, find_line, parse_group_chart, slide_sections
-from loaders.source import DocumentError
-from loaders.text import clean_title, match_key
 
 
 class DetailRules(OutlineSpec):

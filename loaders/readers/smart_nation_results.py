@@ -22,16 +22,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.agencies import AgencyRecord, NameRef
+from core.source import DocumentError, SourceText
+from core.text import clean_title, ends_sentence, match_key
 from graph.model import EdgeType, Node, NodeKind
-from loaders.agencies import AgencyRecord, NameRef
 from loaders.context import DocInput, DocResult
 from loaders.outline import OutlineItem, OutlineSpec, parse_outline
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root
-from loaders.source import DocumentError, SourceText
 from loaders.target_nodes import target_node
 from loaders.targets import TargetType, extract_targets, stated_years
-from loaders.text import clean_title, ends_sentence, match_key
 
 # --------------------------------------------------------------------------------------------------
 # Profile (data/profiles/smart_nation_results.yaml)
@@ -137,7 +137,7 @@ def first_clause(text: str) -> str:
 
 def derive_title(text: str, rules: TitleRules) -> str:
     """A title for an untitled result paragraph: the text before `：` when short, else the opening
-    clause, else the first 「」 phrase (notes 003 §Hierarchy, untitled items)."""
+    clause, else the first 「」 phrase (docs/corpus-formats.md, 003, untitled items)."""
     t = text.strip()
     head, sep, _ = t.partition("：")
     if sep and 0 < len(head) <= rules.max_colon_title_chars and "。" not in head:

@@ -12,16 +12,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from core.numbering import numeral_value
+from core.text import clean_title
 from graph.model import Edge, EdgeType, Node, NodeKind
 from loaders.context import DocInput, DocResult
-from loaders.numbering import numeral_value
 from loaders.outline import OutlineItem
 from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root, read_outline
 from loaders.st_table import BodyMeasure, BodyStrategy, read_table, table_region
 from loaders.target_nodes import add_line_targets, read_year_table, target_node
 from loaders.targets import UNIT_MULTIPLIERS, TargetFact
-from loaders.text import clean_title
 
 TABLE_SOURCE = "表4"
 

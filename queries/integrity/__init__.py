@@ -12,6 +12,7 @@ where `db` is a RunHistory (app.monitoring.history_for(svc) gives the service's)
 
 from __future__ import annotations
 
+from core.errors import ReferenceDataError
 from queries.integrity.catalogue import CATALOGUE, Check
 from queries.integrity.context import CheckContext, GraphIndex
 from queries.integrity.history import HistoryError, RunHistory, history_path
@@ -26,15 +27,12 @@ from queries.integrity.model import (
     Severity,
     Summary,
 )
-from queries.integrity.reference import ReferenceDataError, References
+from queries.integrity.reference import References
 from queries.integrity.runner import (
-    GazetteerRefused,
     UnknownCheck,
     check_batch,
-    check_corpus,
     check_store,
     check_without_graph,
-    load_corpus_with,
     run_checks,
 )
 
@@ -68,7 +66,6 @@ __all__ = [
     "CheckStatus",
     "Evidence",
     "Finding",
-    "GazetteerRefused",
     "GraphIndex",
     "HistoryError",
     "IntegrityReport",
@@ -81,13 +78,11 @@ __all__ = [
     "UnknownCheck",
     "catalogue",
     "check_batch",
-    "check_corpus",
     "check_store",
     "check_without_graph",
     "findings_for",
     "history",
     "history_path",
     "latest_report",
-    "load_corpus_with",
     "run_checks",
 ]

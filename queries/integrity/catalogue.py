@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from core.errors import PolicyGraphError
 from graph.model import Edge, Node
 from queries.integrity.context import CheckContext
 from queries.integrity.model import CheckInfo, Evidence, Finding, Severity
 
 
-class SkipCheck(Exception):
+class SkipCheck(PolicyGraphError):
     """Raised by a check that cannot run on this context; the message says why."""
 
 

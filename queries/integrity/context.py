@@ -9,13 +9,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from core.agencies import REF_DOCUMENT
+from core.hierarchy import children_of, parents_of
+from core.plans import load_gazetteer
+from core.source import DocumentError, SourceText, read_source
 from graph.model import HIERARCHY_KINDS, DocumentMeta, Edge, EdgeType, GraphBatch, LoadWarning, Node
 from graph.store import GraphStore
-from loaders.agencies import REF_DOCUMENT
 from loaders.context import read_profile
-from loaders.source import DocumentError, SourceText, read_source
 from queries.integrity.reference import (
     References,
     ResponsibilityExpected,
@@ -23,10 +23,6 @@ from queries.integrity.reference import (
     load_responsibility_expected,
     load_stated_counts,
 )
-
-
-def _doc_order(n: Node) -> tuple[str, int, str]:
-    return (n.document, n.order, n.id)
 
 
 @dataclass
@@ -52,16 +48,9 @@ class GraphIndex:
             seen.setdefault(n.id, []).append(n)
             self.by_id.setdefault(n.id, n)
         self.duplicate_ids = {k: v for k, v in seen.items() if len(v) > 1}
-        for e in self.edges:
-            if e.type is EdgeType.CONTAINS:
-                self.parents.setdefault(e.target, []).append(e.source)
-                child = self.by_id.get(e.target)
-                if child is not None:
-                    self.children.setdefault(e.source, []).append(child)
-            elif e.type is EdgeType.DESCRIBES:
-                self.described.add(e.target)
-        for kids in self.children.values():
-            kids.sort(key=_doc_order)
+        self.parents = parents_of(self.edges)
+        self.children = children_of(self.edges, self.by_id)
+        self.described = {e.target for e in self.edges if e.type is EdgeType.DESCRIBES}
 
     @classmethod
     def from_store(cls, store: GraphStore) -> GraphIndex:
@@ -133,12 +122,11 @@ class CheckContext:
 
     @cached_property
     def plan_gazetteer(self) -> set[str]:
-        """Ids of the plan gazetteer's entries (empty when there is no gazetteer file)."""
-        try:
-            raw = yaml.safe_load(self.refs.plans.read_text(encoding="utf-8")) or {}
-        except OSError:
+        """Ids of the plan gazetteer's entries (empty when there is no gazetteer file; a file that
+        cannot be used raises ReferenceDataError, with its one-line reason)."""
+        if not self.refs.plans.is_file():
             return set()
-        return {str(p["id"]) for p in raw.get("plans", []) if isinstance(p, dict) and "id" in p}
+        return {p.id for p in load_gazetteer(self.refs.plans).plans}
 
     def profile(self, meta: DocumentMeta) -> dict[str, Any]:
         try:

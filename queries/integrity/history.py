@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from core.errors import PolicyGraphError
 from graph.model import LoadWarning
 from queries.integrity.model import Finding, IntegrityReport, RunRecord, Summary
 
@@ -66,7 +67,7 @@ def history_path(configured: Path | None) -> Path:
     return configured if configured is not None else Path.cwd() / DEFAULT_HISTORY
 
 
-class HistoryError(RuntimeError):
+class HistoryError(PolicyGraphError, RuntimeError):
     """The history database cannot be used; str() is one line naming the file."""
 
 

@@ -7,23 +7,20 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from core.errors import ReferenceDataError
+from core.paths import AGENCIES_FILE, DATA_DIR, PLANS_FILE, PROFILES_DIR
+from core.refdata import validated
 from graph.model import EdgeType, NodeKind
-from loaders.agencies import AGENCIES_FILE, AgencyRecord, index_collisions
-from loaders.context import PROFILES_DIR
-from loaders.corpus import DATA_DIR
 from queries.integrity.model import Severity
 
 STATED_COUNTS_FILE = DATA_DIR / "stated_counts.yaml"
 RESPONSIBILITY_FILE = DATA_DIR / "responsibility_expected.yaml"
-PLANS_FILE = DATA_DIR / "plans.yaml"
 
 
 @dataclass(frozen=True)
@@ -35,10 +32,6 @@ class References:
     agencies: Path = AGENCIES_FILE
     plans: Path = PLANS_FILE
     profiles: Path = PROFILES_DIR
-
-
-class ReferenceDataError(ValueError):
-    """Reference data that cannot be used; str() is one line naming the file."""
 
 
 class StatedCount(BaseModel):
@@ -80,26 +73,8 @@ class ResponsibilityExpected(BaseModel):
     by_document_kind: dict[str, list[NodeKind]] = Field(default_factory=dict)
 
 
-def _read_yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReferenceDataError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ReferenceDataError(f"{path}: not valid YAML: {exc}".splitlines()[0]) from None
-
-
-def _first_error(path: Path, exc: ValidationError) -> ReferenceDataError:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return ReferenceDataError(f"{path}: {where}: {first['msg']}")
-
-
 def load_stated_counts(path: Path = STATED_COUNTS_FILE) -> list[StatedCount]:
-    try:
-        data = StatedCounts.model_validate(_read_yaml(path) or {})
-    except ValidationError as exc:
-        raise _first_error(path, exc) from None
+    data = validated(StatedCounts, path, empty_ok=True)
     for c in data.counts:
         if c.scope == "line" and c.scope_line is None:
             raise ReferenceDataError(f"{path}: {c.document}:{c.line}: scope 'line' needs scope_line")
@@ -107,29 +82,4 @@ def load_stated_counts(path: Path = STATED_COUNTS_FILE) -> list[StatedCount]:
 
 
 def load_responsibility_expected(path: Path = RESPONSIBILITY_FILE) -> ResponsibilityExpected:
-    try:
-        return ResponsibilityExpected.model_validate(_read_yaml(path) or {})
-    except ValidationError as exc:
-        raise _first_error(path, exc) from None
-
-
-def read_gazetteer_records(path: Path) -> dict[str, AgencyRecord]:
-    """The agency gazetteer's records without building the resolver (which refuses a name that
-    means two agencies), each with the line of its entry. Raises OSError, yaml.YAMLError or
-    ValueError (an entry that is not a record)."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    records: dict[str, AgencyRecord] = {}
-    for entry in (yaml.safe_load(text) or {}).get("agencies", []):
-        rec = AgencyRecord.model_validate(entry)
-        rec.line = next((i for i, s in enumerate(lines, 1) if re.match(rf"\s*- id: {re.escape(rec.id)}\s*$", s)), 0)
-        records[rec.id] = rec
-    return records
-
-
-def gazetteer_collisions(path: Path) -> dict[str, list[str]]:
-    """Names (keys) of the gazetteer that mean more than one agency; empty when it cannot be read."""
-    try:
-        return index_collisions(read_gazetteer_records(path))
-    except (OSError, ValueError, yaml.YAMLError, AttributeError):
-        return {}
+    return validated(ResponsibilityExpected, path, empty_ok=True)

@@ -1,5 +1,6 @@
-"""Running the catalogue: on a store (the served graph), or on a corpus directory built into a store of
-its own (dry run), never touching the served graph."""
+"""Running the catalogue: on a store (the served graph), or on a batch built into a store of its own
+(dry run), never touching the served graph. Building the batch from a corpus directory is the
+loaders' work: app/dry_run.py joins the two."""
 
 from __future__ import annotations
 
@@ -8,20 +9,19 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.errors import PolicyGraphError, one_line
 from graph.embedded_store import EmbeddedStore
 from graph.ids import generation_id
 from graph.model import GraphBatch, LoadWarning
 from graph.store import GraphStore
-from loaders.agencies import load_agency_book
-from loaders.pipeline import ProgressFn, build_batch, read_corpus_sources
 from queries.integrity import checks as _checks  # noqa: F401 - registers the checks
 from queries.integrity.catalogue import CATALOGUE, Check, Findings, SkipCheck
 from queries.integrity.context import CheckContext
 from queries.integrity.model import CheckRun, CheckStatus, Finding, IntegrityReport, Severity, Summary
-from queries.integrity.reference import References, gazetteer_collisions
+from queries.integrity.reference import References
 
 
-class UnknownCheck(ValueError):
+class UnknownCheck(PolicyGraphError, ValueError):
     pass
 
 
@@ -33,11 +33,6 @@ def select(only: Iterable[str] | None = None) -> list[Check]:
     if unknown:
         raise UnknownCheck(f"unknown check(s) {', '.join(unknown)} (known: {', '.join(CATALOGUE)})")
     return [CATALOGUE[i] for i in wanted]
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _run_one(check: Check, ctx: CheckContext) -> tuple[CheckRun, list[Finding]]:
@@ -58,7 +53,7 @@ def _run_one(check: Check, ctx: CheckContext) -> tuple[CheckRun, list[Finding]]:
             out.note(str(skip))
         except Exception as exc:  # one broken check must not hide the others' results
             status = CheckStatus.CRASHED
-            out.note(_one_line(exc))
+            out.note(one_line(exc, with_type=True))
     if status is CheckStatus.PASSED and out.items:
         status = CheckStatus.FAILED
     run = CheckRun(
@@ -134,7 +129,7 @@ def check_batch(
         assert store is not None
         store.replace(batch)
     except ValueError as exc:
-        store, load_error = None, _one_line(exc)
+        store, load_error = None, one_line(exc, with_type=True)
     ctx = CheckContext(
         store,
         batch=batch,
@@ -144,38 +139,6 @@ def check_batch(
         refs=refs or References(),
     )
     return run_checks(ctx, only)
-
-
-class GazetteerRefused(ValueError):
-    """The agency gazetteer gives one name to two agencies, so the loader refuses it and no graph
-    can be built; str() is the loader's one-line reason."""
-
-    @property
-    def load_error(self) -> str:
-        """Why a check has no graph, as its report says it."""
-        return f"the corpus cannot be loaded with this gazetteer: {self}"
-
-
-def load_corpus_with(
-    corpus_dir: Path, refs: References | None = None, progress: ProgressFn | None = None
-) -> GraphBatch:
-    """Build the corpus with the reference data's gazetteer and profiles (the bundled ones by
-    default). Raises DocumentError for a document that cannot be read, GazetteerRefused for a
-    gazetteer in which a name means two agencies, ValueError for any other unusable gazetteer."""
-    refs = refs or References()
-    if progress:
-        progress(f"read {corpus_dir}")
-    sources = read_corpus_sources(corpus_dir)
-    try:
-        book = load_agency_book(refs.agencies)
-    except OSError as exc:
-        raise ValueError(f"{refs.agencies}: cannot read the agency gazetteer ({exc.strerror})") from None
-    except ValueError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if gazetteer_collisions(refs.agencies):
-            raise GazetteerRefused(reason) from None
-        raise
-    return build_batch(sources, book=book, profiles_dir=refs.profiles, progress=progress)
 
 
 def check_without_graph(
@@ -188,17 +151,3 @@ def check_without_graph(
     and report every other check as skipped, with the reason."""
     ctx = CheckContext(None, warnings=None, corpus_dir=corpus_dir, load_error=reason, refs=refs or References())
     return run_checks(ctx, only)
-
-
-def check_corpus(
-    corpus_dir: Path, only: Iterable[str] | None = None, refs: References | None = None
-) -> IntegrityReport:
-    """Dry run of a corpus directory (raises DocumentError when a document cannot be read at all).
-    A gazetteer the loader refuses because a name means two agencies is reported, not raised: the
-    ambiguous-alias findings, and every check that needs the graph skipped."""
-    refs = refs or References()
-    try:
-        batch = load_corpus_with(corpus_dir, refs)
-    except GazetteerRefused as exc:
-        return check_without_graph(exc.load_error, corpus_dir, only, refs)
-    return check_batch(batch, corpus_dir, only, refs)

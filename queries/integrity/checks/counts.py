@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from core.source import SourceText
 from graph.model import RESPONSIBILITY_TYPES, EdgeType, Node, NodeKind
-from loaders.source import SourceText
 from queries.integrity.catalogue import Findings, check
 from queries.integrity.context import CheckContext, GraphIndex
 from queries.integrity.model import Evidence, Severity

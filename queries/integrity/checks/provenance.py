@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from core.agencies import REF_DOCUMENT
+from core.source import SourceText
 from graph.model import Provenance
-from loaders.agencies import REF_DOCUMENT
-from loaders.source import SourceText
 from queries.integrity.catalogue import Findings, check
 from queries.integrity.context import CheckContext
 from queries.integrity.model import Evidence, Severity

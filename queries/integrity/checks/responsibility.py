@@ -6,13 +6,14 @@ from collections.abc import Iterable
 
 import yaml
 
+from core.agencies import REF_DOCUMENT, AgencyRecord, agency_node_id, index_collisions, read_records
+from core.errors import one_line
+from core.fold import norm_key
+from core.source import SourceText
 from graph.model import Node, NodeKind
-from loaders.agencies import REF_DOCUMENT, AgencyRecord, agency_node_id, index_collisions, norm_key
-from loaders.source import SourceText
 from queries.integrity.catalogue import Findings, check, node_evidence
 from queries.integrity.context import CheckContext
 from queries.integrity.model import Evidence, Severity
-from queries.integrity.reference import read_gazetteer_records
 
 
 def expected_kinds(ctx: CheckContext, document: str) -> list[NodeKind]:
@@ -69,8 +70,7 @@ def _line_quote(ctx: CheckContext, document: str, line: int) -> str | None:
 @check(
     "unknown-agency",
     Severity.WARNING,
-    "An agency name the gazetteer cannot resolve is an assignment lost: add the name (or alias) to "
-    "data/agencies.yaml.",
+    "An agency name the gazetteer cannot resolve is an assignment lost: add the name (or alias) to data/agencies.yaml.",
 )
 def unknown_agencies(ctx: CheckContext, out: Findings) -> None:
     warnings = ctx.warnings_with(["unknown-agency"])
@@ -146,9 +146,9 @@ def _split_key(key: str, scopes: Iterable[str]) -> tuple[str, str]:
 def ambiguous_aliases(ctx: CheckContext, out: Findings) -> None:
     reported: set[tuple[str, frozenset[str]]] = set()
     try:
-        records = read_gazetteer_records(ctx.refs.agencies)
+        records = read_records(ctx.refs.agencies, unique_ids=False)[0]
     except (OSError, ValueError, yaml.YAMLError, AttributeError) as exc:
-        out.add(f"the agency gazetteer cannot be read: {exc}".splitlines()[0])
+        out.add(f"the agency gazetteer cannot be read: {one_line(exc)}")
         records = {}
     for key, ids in index_collisions(records).items():
         # Keys of bare unit names are scoped to their parent ("moea:资讯处").

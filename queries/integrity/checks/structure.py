@@ -7,9 +7,9 @@ from itertools import pairwise
 
 import networkx as nx
 
+from core.numbering import numeral_value
+from core.text import match_key
 from graph.model import HIERARCHY_KINDS, EdgeType, Node, NodeKind
-from loaders.numbering import numeral_value
-from loaders.text import match_key
 from queries.integrity.catalogue import Findings, check, edge_evidence, node_evidence
 from queries.integrity.context import CheckContext, GraphIndex
 from queries.integrity.model import Severity

@@ -1,6 +1,6 @@
 """Reading a source document: bytes -> validated text lines, or a clear one-line error.
 
-Pure functions apart from `read_source`; line numbers are 1-based, as in the format notes.
+Pure functions apart from `read_source`; line numbers are 1-based, as in docs/corpus-formats.md.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.errors import PolicyGraphError
 
-class DocumentError(ValueError):
+
+class DocumentError(PolicyGraphError, ValueError):
     """A document that cannot be loaded. str() is one line naming the file (and line)."""
 
     def __init__(self, file: str, message: str, line: int | None = None) -> None:

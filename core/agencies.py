@@ -16,38 +16,26 @@ ministries have) resolve only in context.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import opencc
 import yaml
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
-from graph.model import Edge, EdgeType, Node, NodeKind, Provenance
-from loaders.corpus import DATA_DIR
+from core.errors import PolicyGraphError
+from core.fold import norm_key
+from core.paths import AGENCIES_FILE
 
-AGENCIES_FILE = DATA_DIR / "agencies.yaml"
 REF_DOCUMENT = "ref:agencies"
 
-_t2s = opencc.OpenCC("t2s")
-_SPACES = re.compile(r"\s+")
 
 # Fuzzy matching is the last resort for a cell name nothing else resolves (003:1595 金融管理委員會):
 # accept only a clear winner, and never for short names, where one character is most of the name.
 FUZZY_MIN_SCORE = 85.0
 FUZZY_MIN_MARGIN = 5.0
 FUZZY_MIN_LEN = 4
-
-
-@lru_cache(maxsize=65536)
-def norm_key(text: str) -> str:
-    """Comparison key: NFKC (full -> half width), Simplified, no whitespace, lower case."""
-    s = unicodedata.normalize("NFKC", text)
-    s = _SPACES.sub("", s)
-    return _t2s.convert(s).lower()
 
 
 class AgencyRecord(BaseModel):
@@ -452,22 +440,56 @@ def split_agency_list(cell: str, book: AgencyBook | None = None) -> list[str]:
     return [ref.surface for ref in (book or default_book()).parse_names(cell)]
 
 
-def load_agency_book(path: Path = AGENCIES_FILE) -> AgencyBook:
+def _entry_line(lines: list[str], agency_id: str) -> int:
+    """1-based line of an agency's `- id:` entry in the gazetteer's text (0 when not found)."""
+    pattern = re.compile(rf"\s*- id: {re.escape(agency_id)}\s*$")
+    return next((i for i, s in enumerate(lines, 1) if pattern.match(s)), 0)
+
+
+def read_records(path: Path, *, unique_ids: bool = True) -> tuple[dict[str, AgencyRecord], list[str]]:
+    """The gazetteer's records (each with the line of its entry) and its collectives, without
+    building the resolver, so a gazetteer in which a name means two agencies can still be checked.
+    Raises OSError, yaml.YAMLError, ValueError (an entry that is not a record; an id listed twice,
+    unless `unique_ids` is False: the checks then see the last entry of that id) or AttributeError
+    (a file that is not a mapping)."""
     text = path.read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = yaml.safe_load(text) or {}
     lines = text.split("\n")
     records: dict[str, AgencyRecord] = {}
     for entry in raw.get("agencies", []):
         rec = AgencyRecord.model_validate(entry)
-        rec.line = next((i for i, s in enumerate(lines, 1) if re.match(rf"\s*- id: {re.escape(rec.id)}\s*$", s)), 0)
-        if rec.id in records:
+        rec.line = _entry_line(lines, rec.id)
+        if unique_ids and rec.id in records:
             raise ValueError(f"{path.name}: agency id {rec.id!r} twice")
         records[rec.id] = rec
+    return records, list(raw.get("collectives", []))
+
+
+def load_agency_book(path: Path = AGENCIES_FILE) -> AgencyBook:
+    records, collectives = read_records(path)
     for rec in records.values():
         for ref in (rec.parent, rec.supervisor):
             if ref is not None and ref not in records:
                 raise ValueError(f"{path.name}: agency {rec.id!r} refers to unknown agency {ref!r}")
-    return AgencyBook(records, list(raw.get("collectives", [])), path)
+    return AgencyBook(records, collectives, path)
+
+
+class GazetteerRefused(PolicyGraphError, ValueError):
+    """The agency gazetteer gives one name to two agencies, so the loader refuses it and no graph
+    can be built; str() is the loader's one-line reason."""
+
+    @property
+    def load_error(self) -> str:
+        """Why a check has no graph, as its report says it."""
+        return f"the corpus cannot be loaded with this gazetteer: {self}"
+
+
+def gazetteer_collisions(path: Path) -> dict[str, list[str]]:
+    """Names (keys) of the gazetteer that mean more than one agency; empty when it cannot be read."""
+    try:
+        return index_collisions(read_records(path, unique_ids=False)[0])
+    except (OSError, ValueError, yaml.YAMLError, AttributeError):
+        return {}
 
 
 @lru_cache(maxsize=1)
@@ -478,65 +500,3 @@ def default_book() -> AgencyBook:
 
 def agency_node_id(agency_id: str) -> str:
     return f"agency/{agency_id}"
-
-
-@dataclass
-class AgencyCollector:
-    """Records which agencies a load mentions (first mention = the node's provenance) and makes
-    one Agency node per real agency, plus HAS_UNIT edges up to every mentioned unit's parents."""
-
-    book: AgencyBook
-    first_mention: dict[str, Provenance] = field(default_factory=dict)
-
-    def mention(self, rec: AgencyRecord, prov: Provenance) -> str:
-        self.first_mention.setdefault(rec.id, prov)
-        return agency_node_id(rec.id)
-
-    def _ref_prov(self, rec: AgencyRecord) -> Provenance:
-        line = max(rec.line, 1)
-        return Provenance(
-            document=REF_DOCUMENT,
-            line_start=line,
-            line_end=line,
-            quote=f"- id: {rec.id}",
-        )
-
-    def build(self) -> tuple[list[Node], list[Edge]]:
-        wanted = set(self.first_mention)
-        for aid in list(wanted):  # parents of mentioned units become nodes too
-            cur = self.book.records[aid].parent
-            while cur is not None and cur not in wanted:
-                wanted.add(cur)
-                cur = self.book.records[cur].parent
-        nodes: list[Node] = []
-        edges: list[Edge] = []
-        for aid in sorted(wanted):
-            rec = self.book.records[aid]
-            prov = self.first_mention.get(aid) or self._ref_prov(rec)
-            nodes.append(
-                Node(
-                    id=agency_node_id(aid),
-                    kind=NodeKind.AGENCY,
-                    title=rec.name,
-                    provenance=prov,
-                    attrs={
-                        "aliases": rec.aliases,
-                        "abbreviations": rec.abbreviations,
-                        "former_names": rec.former_names,
-                        "english": rec.english,
-                        "parent": agency_node_id(rec.parent) if rec.parent else None,
-                        "supervisor": agency_node_id(rec.supervisor) if rec.supervisor else None,
-                        "category": rec.category,
-                    },
-                )
-            )
-            if rec.parent is not None:
-                edges.append(
-                    Edge(
-                        source=agency_node_id(rec.parent),
-                        target=agency_node_id(aid),
-                        type=EdgeType.HAS_UNIT,
-                        provenance=self._ref_prov(rec),
-                    )
-                )
-        return nodes, edges

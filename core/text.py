@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from loaders.agencies import norm_key
+from core.agencies import norm_key
 
 # Sentence-final punctuation (a title or paragraph ending in one of these is complete).
 _FINAL = ("。", "！", "？", "；", "」", "!", "?", ";", "』")
