@@ -1,14 +1,17 @@
-"""What a document reader gets and gives: the load context and the per-document result."""
+"""What a document reader gets and gives: its document with the profile it was read by, the load
+context shared by every reader and linker of one load, and the per-document result."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import yaml
+from pydantic import BaseModel, ConfigDict
 
 from graph.model import DocumentMeta, Edge, EdgeType, LoadWarning, Node, NodeKind, Provenance
+from loaders.agencies import AgencyCollector
 from loaders.corpus import DATA_DIR
 from loaders.source import DocumentError, SourceText
 
@@ -55,11 +58,29 @@ class DocResult:
         self.warnings.append(LoadWarning(document=doc, line=line, code=code, message=message))
 
 
+class Profile(BaseModel):
+    """A loader profile (data/profiles/<name>.yaml): the reader that reads the document and its
+    settings. Each reader registers the subclass its profile must satisfy; an unknown key is an
+    error (a misspelt setting would otherwise be ignored and its default used in silence)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reader: str
+
+    def region_ends(self) -> list[str]:
+        """Patterns of the lines that end the document's tree region (the lines after it are not
+        its items: annexes, tables of other sections), in the order they are tried."""
+        return []
+
+
+P = TypeVar("P", bound=Profile)
+
+
 @dataclass
-class DocInput:
+class DocInput(Generic[P]):
     meta: DocumentMeta
     source: SourceText
-    profile: dict[str, Any]
+    profile: P
 
     def prov(self, start: int, end: int | None = None, note: str | None = None) -> Provenance:
         end = start if end is None else end
@@ -84,3 +105,14 @@ class DocInput:
 
 def _first_text_line(src: SourceText) -> int:
     return next((i for i, s in enumerate(src.lines, 1) if s.strip()), 1)
+
+
+@dataclass
+class LoadContext:
+    """Shared by all readers and linkers of one load: the agency collector, each document as read
+    (`inputs`, by document id) and each reader's and linker's result (`results`: by document id,
+    and `linker:<name>` for a linker's, added as each linker finishes)."""
+
+    agencies: AgencyCollector
+    results: dict[str, DocResult] = field(default_factory=dict)
+    inputs: dict[str, DocInput[Any]] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""Explicit cross-plan links (loaders/readers/cross_plan.py, loaders/plan_mentions.py) and the
+"""Explicit cross-plan links (loaders/linkers/cross_plan.py, loaders/plan_mentions.py) and the
 cross-plan lineage of both stores, checked against facts read in the five documents.
 
 Lines are 1-based, as in data/corpus/00N_*.txt (000 st-plan-114, 001 ai-ten, 002 tef-23-3,

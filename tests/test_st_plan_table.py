@@ -9,8 +9,7 @@ import pytest
 from loaders.agencies import load_agency_book
 from loaders.context import read_profile
 from loaders.corpus import DEFAULT_CORPUS
-from loaders.source import read_source
-from loaders.st_table import (
+from loaders.readers.st_plan.table import (
     BodyMeasure,
     BodyStrategy,
     TokenKind,
@@ -21,6 +20,7 @@ from loaders.st_table import (
     tokenize_line,
     tokenize_table,
 )
+from loaders.source import read_source
 
 BOOK = load_agency_book()
 

@@ -51,8 +51,8 @@ def key(p: Mapping[str, Any]) -> Pair:
 def corpus_units(corpus: Path | None = None) -> list[Unit]:
     """The alignment units of a corpus (the bundled one by default), as the linker builds them."""
     from loaders.corpus import DEFAULT_CORPUS
+    from loaders.linkers.cross_plan import alignment_units
     from loaders.pipeline import read_corpus_sources, read_documents
-    from loaders.readers.cross_plan import alignment_units
 
     ctx = read_documents(read_corpus_sources(corpus or DEFAULT_CORPUS))
     units, _ = alignment_units(ctx.inputs, ctx.results, ctx.agencies.book)

@@ -9,7 +9,7 @@ get from the assignments: 000:1807's measure naming the bodies it works with, 00
 attributions (470, 716), an article naming the ministries it reports on.
 
 The item is the deepest hierarchy node owning the mention's line (its own lines, its description,
-its table rows), as for plan mentions (loaders.readers.cross_plan.index_document); mentions outside
+its table rows), as for plan mentions (loaders.linkers.cross_plan.index_document); mentions outside
 the document's tree (table of contents, preface, the responsibility tables themselves, annexes)
 are not attached to anything. One edge per (agency, item): the first mention is its provenance,
 `attrs.lines` lists every line and `attrs.surface` the names as printed.
@@ -22,19 +22,17 @@ from collections.abc import Mapping
 from graph.model import RESPONSIBILITY_TYPES, EdgeType
 from loaders.agencies import agency_node_id
 from loaders.agency_mentions import find_mentions
-from loaders.context import DocInput, DocResult
-from loaders.pipeline import LoadContext, linkers
+from loaders.components import linkers
+from loaders.context import DocInput, DocResult, LoadContext
+from loaders.linkers.cross_plan import DocIndex, index_document
 from loaders.plan_mentions import line_of, line_starts
-from loaders.readers.cross_plan import DocIndex, index_document
 
 
 def mention_edges(
     inputs: Mapping[str, DocInput], results: Mapping[str, DocResult], ctx: LoadContext | None = None
 ) -> DocResult:
     out = DocResult()
-    assigned = {
-        (e.source, e.target) for r in results.values() for e in r.edges if e.type in RESPONSIBILITY_TYPES
-    }
+    assigned = {(e.source, e.target) for r in results.values() for e in r.edges if e.type in RESPONSIBILITY_TYPES}
     book = ctx.agencies.book if ctx is not None else None
     for doc_id, doc in inputs.items():
         result = results.get(doc_id)

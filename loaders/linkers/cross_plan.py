@@ -26,7 +26,10 @@ document becomes a typed edge between the item that mentions it and the plan it 
 - One edge per (source, target, type): its provenance is the first mention (with the cue's line
   when the cue sits on another line), `attrs.lines` lists every mention line. A MENTIONS edge is
   dropped where the same two nodes have a typed link; its lines go to `also_mentioned_at`.
-- Links a reader already made (002's COVERS, from an article to AI新十大建設) are not repeated.
+- Links a reader already made are not repeated. 002's COVERS edges (article -> initiative of
+  AI新十大建設) are not among them: the econ_forum_covers linker makes them from the profile's
+  name table after this linker runs (it declares `after=("cross_plan",)`), so an article that
+  names the programme keeps its MENTIONS edge to the plan (5 articles of 002) beside its COVERS.
 
 Inferred alignments (linker `alignment`, loaders/alignment.py): initiatives, strategies and
 measures of different plans that say the same thing get ALIGNS_WITH edges, from the unit of the
@@ -44,8 +47,8 @@ from typing import Any
 from graph.model import HIERARCHY_KINDS, RESPONSIBILITY_TYPES, Edge, EdgeType, Node, NodeKind, Provenance
 from loaders.agencies import AgencyBook
 from loaders.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, align
-from loaders.context import DocInput, DocResult
-from loaders.pipeline import LoadContext, linkers
+from loaders.components import linkers
+from loaders.context import DocInput, DocResult, LoadContext
 from loaders.plan_mentions import (
     CueBook,
     Gazetteer,
@@ -145,14 +148,11 @@ def _int_list(value: Any) -> list[int]:
 
 
 def _region_end(doc: DocInput, first_line: int) -> int:
-    """Last line of the document's tree: the line before the first `region_end` (of any profile
-    section that bounds a region: `outline`, 004's `detail`) after the tree's first item."""
+    """Last line of the document's tree: the line before the first line matching one of its
+    profile's region ends (`outline`'s, 004's `detail`'s) after the tree's first item."""
     lines = doc.source.lines
     end = len(lines)
-    for section in doc.profile.values():
-        pattern = section.get("region_end") if isinstance(section, dict) else None
-        if not isinstance(pattern, str):
-            continue
+    for pattern in doc.profile.region_ends():
         rx = re.compile(pattern)
         hit = next((i for i in range(first_line, end + 1) if rx.search(lines[i - 1])), None)
         if hit is not None:
