@@ -58,12 +58,16 @@ class DocResult:
         self.warnings.append(LoadWarning(document=doc, line=line, code=code, message=message))
 
 
-class Profile(BaseModel):
-    """A loader profile (data/profiles/<name>.yaml): the reader that reads the document and its
-    settings. Each reader registers the subclass its profile must satisfy; an unknown key is an
-    error (a misspelt setting would otherwise be ignored and its default used in silence)."""
+class ProfileSection(BaseModel):
+    """A section of a loader profile. An unknown key is an error: a misspelt setting would
+    otherwise be ignored and its default used in silence."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class Profile(ProfileSection):
+    """A loader profile (data/profiles/<name>.yaml): the reader that reads the document and its
+    settings. Each reader registers the subclass its profile must satisfy."""
 
     reader: str
 

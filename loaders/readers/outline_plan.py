@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from graph.model import EdgeType, Node, NodeKind
-from loaders.context import DocInput, DocResult, Profile
+from loaders.context import DocInput, DocResult, Profile, ProfileSection
 from loaders.outline import OutlineItem, OutlineSpec, outline_nodes, parse_outline
 
 
-class RootSpec(BaseModel):
+class RootSpec(ProfileSection):
     # The kind of the node the document describes (the root of its hierarchy).
     kind: NodeKind = NodeKind.PLAN
 

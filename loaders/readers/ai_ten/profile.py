@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
-
+from loaders.context import ProfileSection
 from loaders.readers.ai_ten.tables import TableSpec
 from loaders.readers.outline_plan import OutlinePlanProfile
 
 
-class LeadTableSpec(BaseModel):
+class LeadTableSpec(ProfileSection):
     """A two-column table `name | lead agency`, one row per top-level item (001 表1)."""
 
     caption: str
@@ -33,7 +32,7 @@ class MeasureTablesSpec(TableSpec):
     measure_cell_targets: bool = True
 
 
-class PlanTargetsSpec(BaseModel):
+class PlanTargetsSpec(ProfileSection):
     """The plan's vision section: quantified targets in its prose and a numbered list of goals."""
 
     section_start: str
@@ -42,7 +41,7 @@ class PlanTargetsSpec(BaseModel):
     goal_pattern: str
 
 
-class OutcomesSpec(BaseModel):
+class OutcomesSpec(ProfileSection):
     """Each top-level item's list of expected outcomes (its figures are targets by definition),
     from the `start` line to the next top-level item."""
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel
 from rapidfuzz import fuzz
 
+from loaders.context import ProfileSection
 from loaders.source import SourceText
 from loaders.text import clean_title, ends_sentence, match_key
 
@@ -34,7 +34,7 @@ _ROC_MIN, _ROC_MAX = 80, 150
 _CLOSERS = ("」", ")", "）", "』")
 
 
-class TableSpec(BaseModel):
+class TableSpec(ProfileSection):
     """Where the tables are and how their cells are read (a profile's `tables` section)."""
 
     caption: str

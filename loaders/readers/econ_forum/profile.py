@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from graph.model import NodeKind
-from loaders.context import Profile
+from loaders.context import Profile, ProfileSection
 
 
-class ContentsSpec(BaseModel):
+class ContentsSpec(ProfileSection):
     start: str
     entry: str
     column: str
@@ -16,14 +16,14 @@ class ContentsSpec(BaseModel):
     min_title_similarity: float = 85.0
 
 
-class CoverName(BaseModel):
+class CoverName(ProfileSection):
     issue: str
     english: str | None = None
     initiatives: list[str] = Field(default_factory=list)
     note: str | None = None
 
 
-class CoversSpec(BaseModel):
+class CoversSpec(ProfileSection):
     document_profile: str
     kind: NodeKind = NodeKind.INITIATIVE
     names: list[CoverName]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from graph.model import EdgeType
+from loaders.context import ProfileSection
 from loaders.outline import OutlineSpec
 from loaders.readers.outline_plan import PlanProfile
 from loaders.readers.smart_nation_2.slides import ChartRules, SectionRules
@@ -14,12 +15,12 @@ class DetailRules(OutlineSpec):
     section: SectionRules = Field(default_factory=SectionRules)
 
 
-class Region(BaseModel):
+class Region(ProfileSection):
     start: str
     end: str
 
 
-class ListRoles(BaseModel):
+class ListRoles(ProfileSection):
     single: EdgeType = EdgeType.LEADS
     first: EdgeType = EdgeType.RESPONSIBLE_FOR
     rest: EdgeType = EdgeType.RESPONSIBLE_FOR

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from graph.model import EdgeType, NodeKind
+from loaders.context import ProfileSection
 from loaders.readers.outline_plan import OutlinePlanProfile
 from loaders.targets import TargetType
 
 
-class PillarRules(BaseModel):
+class PillarRules(ProfileSection):
     title: str
     convener_tag: str
     convener_units: str
     task: str
 
 
-class SummaryRules(BaseModel):
+class SummaryRules(ProfileSection):
     strategy_title: str
     target_type: dict[int, TargetType] = Field(default_factory=dict)
     # Per pillar number: the type of a figure in a summary item that has no cue of its own (the
@@ -26,7 +27,7 @@ class SummaryRules(BaseModel):
     label: str | None = None
 
 
-class TitleRules(BaseModel):
+class TitleRules(ProfileSection):
     max_heading_chars: int = 60
     max_colon_title_chars: int = 40
     min_clause_chars: int = 6
@@ -37,7 +38,7 @@ class TitleRules(BaseModel):
     complete_heading_end: str | None = None
 
 
-class ResponsibilityRules(BaseModel):
+class ResponsibilityRules(ProfileSection):
     tag: str
     tag_overflow: str
     tag_edge: EdgeType = EdgeType.LEADS
@@ -47,14 +48,14 @@ class ResponsibilityRules(BaseModel):
     co_count: str
 
 
-class IndicatorRules(BaseModel):
+class IndicatorRules(ProfileSection):
     caption: str
     columns: dict[str, str]
     footnote: str
     footnotes_until: str
 
 
-class TargetRules(BaseModel):
+class TargetRules(ProfileSection):
     # Headings of these kinds that are headings, not paragraphs (no full stop), are searched for
     # figures of these types (003:1113 「至2025年至少吸引1家國際大廠來臺設立 Demo Lab」).
     heading_kinds: list[NodeKind] = Field(default_factory=lambda: [NodeKind.MEASURE])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from graph.model import NodeKind
+from loaders.context import ProfileSection
 from loaders.readers.outline_plan import OutlinePlanProfile
 
 
-class ResponsibilitySpec(BaseModel):
+class ResponsibilitySpec(ProfileSection):
     """The responsibility table (000 表4): one 參與部會 string `A／B、C` per strategy."""
 
     table_caption: str
@@ -20,12 +21,12 @@ class ResponsibilitySpec(BaseModel):
     header_cells: list[str] = Field(default_factory=list)
 
 
-class TargetsSpec(BaseModel):
+class TargetsSpec(ProfileSection):
     # Item kinds whose lines are searched for stated figures.
     kinds: list[NodeKind] = Field(default_factory=list)
 
 
-class BudgetSpec(BaseModel):
+class BudgetSpec(ProfileSection):
     """The plan's budget section: figures by year in its prose and a table with one column per year
     (a row of amounts and, optionally, a row of each year's share of GDP)."""
 
