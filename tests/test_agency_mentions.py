@@ -13,8 +13,8 @@ import pytest
 
 from graph.model import RESPONSIBILITY_TYPES, EdgeType, GraphBatch
 from loaders.agencies import load_agency_book
-from loaders.agency_mentions import find_mentions
 from loaders.corpus import DEFAULT_CORPUS
+from loaders.linkers.agency_mentions import find_mentions
 
 LINES = {p.name[:3]: p.read_text(encoding="utf-8").split("\n") for p in DEFAULT_CORPUS.glob("0*.txt")}
 

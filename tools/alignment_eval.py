@@ -1,4 +1,4 @@
-"""How good are the inferred alignments (loaders/alignment.py)? Measured on the hand-labelled pairs
+"""How good are the inferred alignments (loaders/linkers/alignment.py)? Measured on the hand-labelled pairs
 of tests/data/alignment_pairs.yaml against what the linker would ship on the bundled corpus.
 
 - sweep: precision, recall and F1 of the shipped edges at each threshold (the whole selection is
@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from loaders.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, score_all, select
+from loaders.linkers.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, score_all, select
 
 PAIRS_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "alignment_pairs.yaml"
 

@@ -1,5 +1,5 @@
 """Agencies named in prose (linker `agency_mentions`): every agency name the spaCy matcher
-(loaders.agency_mentions: a blank Chinese pipeline with an EntityRuler over the gazetteer) finds in
+(loaders.linkers.agency_mentions: a blank Chinese pipeline with an EntityRuler over the gazetteer) finds in
 an item's own text becomes a MENTIONED_IN edge from the agency to that item.
 
 A mention is evidence that the text names the agency, not an assignment: the document's tables,
@@ -21,11 +21,11 @@ from collections.abc import Mapping
 
 from graph.model import RESPONSIBILITY_TYPES, EdgeType
 from loaders.agencies import agency_node_id
-from loaders.agency_mentions import find_mentions
 from loaders.components import linkers
 from loaders.context import DocInput, DocResult, LoadContext
+from loaders.linkers.agency_mentions import find_mentions
 from loaders.linkers.cross_plan import DocIndex, index_document
-from loaders.plan_mentions import line_of, line_starts
+from loaders.linkers.plan_mentions import line_of, line_starts
 
 
 def mention_edges(

@@ -2,7 +2,7 @@
 document becomes a typed edge between the item that mentions it and the plan it names.
 
 - The plans are those of the plan gazetteer (data/plans.yaml) and every document of the manifest:
-  its title, short name and aliases name its plan (loaders.plan_mentions.with_documents), so a
+  its title, short name and aliases name its plan (loaders.linkers.plan_mentions.with_documents), so a
   plan added by manifest entry alone is cited like the bundled ones. A manifest name the
   gazetteer gives to another plan or to a slogan, or that two documents share, is not used
   (warning `unused-plan-name`).
@@ -13,7 +13,7 @@ document becomes a typed edge between the item that mentions it and the plan it 
   document's tree region (the profile's outline region). Outside the tree (preface, annexes,
   tables of other sections) the mention belongs to the document's plan, or to the Document node
   where there is no plan.
-- The type and direction come from the wording (data/plan_cues.yaml via loaders.plan_mentions):
+- The type and direction come from the wording (data/plan_cues.yaml via loaders.linkers.plan_mentions):
   CONTINUES, SUCCEEDS (a successor named by its predecessor points from the successor), REPORTS_ON,
   CITES, else MENTIONS. A mention by a local alias (words that name the plan only in one document,
   such as 004's annex title 「現階段推動成果與檢討」 for 003) has the type the gazetteer gives it,
@@ -31,7 +31,7 @@ document becomes a typed edge between the item that mentions it and the plan it 
   name table after this linker runs (it declares `after=("cross_plan",)`), so an article that
   names the programme keeps its MENTIONS edge to the plan (5 articles of 002) beside its COVERS.
 
-Inferred alignments (linker `alignment`, loaders/alignment.py): initiatives, strategies and
+Inferred alignments (linker `alignment`, loaders/linkers/alignment.py): initiatives, strategies and
 measures of different plans that say the same thing get ALIGNS_WITH edges, from the unit of the
 document listed first in the manifest to the other. Their provenance is the first unit's own
 lines, noted as inferred; attrs carry the score, the method and both quotes.
@@ -46,10 +46,10 @@ from typing import Any
 
 from graph.model import HIERARCHY_KINDS, RESPONSIBILITY_TYPES, Edge, EdgeType, Node, NodeKind, Provenance
 from loaders.agencies import AgencyBook
-from loaders.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, align
 from loaders.components import linkers
 from loaders.context import DocInput, DocResult, LoadContext
-from loaders.plan_mentions import (
+from loaders.linkers.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, align
+from loaders.linkers.plan_mentions import (
     CueBook,
     Gazetteer,
     Typing,
