@@ -279,81 +279,96 @@ def build_cross_plan_links(
     made = {
         (e.source, roots.get(e.target, e.target)) for r in results.values() for e in r.edges if e.type in EXPLICIT_TYPES
     }
-    first_mention: dict[str, Provenance] = {}
+    run = _LinkRun(g, book, doc_plan, made, out)
     for rank, (doc_id, doc) in enumerate(inputs.items()):
-        if doc_id not in indexes:
-            continue
-        idx = indexes[doc_id]
-        lines = doc.source.lines
-        text = "\n".join(lines)
-        starts = line_starts(text)
-        mentions = find_plan_mentions(text, g, doc_id)
-        skipped = [
-            (r, region.reason)
-            for region in g.skip_regions
-            if region.document == doc_id
-            for r in [region.lines(lines)]
-            if r is not None
-        ]
-        for m in mentions:
-            first = line_of(starts, m.start)
-            last = line_of(starts, max(m.start, m.end - 1))
-            skip = next((why for r, why in skipped if first in r), None)
-            if skip is not None:
-                out.dropped.append((doc_id, first, m.surface, skip))
-                continue
-            if not m.accepted:
-                out.dropped.append((doc_id, first, m.surface, m.rejected or "not a plan"))
-                continue
-            assert m.plan is not None
-            entry = g.entry(m.plan)
-            if entry.document == doc_id:
-                continue  # a document naming its own plan
-            if is_toc_line(lines[first - 1]):
-                out.dropped.append((doc_id, first, m.surface, "table of contents"))
-                continue
-            lo, hi = paragraph_lines(lines, first, last)
-            span = (starts[lo - 1], starts[hi] - 1 if hi < len(starts) else len(text))
-            others = [o for o in mentions if o.start < span[1] and o.end > span[0]]
-            typing = classify(text, span, m, others, book)
-            item = idx.item_at(first)
-            if entry.document is not None and entry.document in doc_plan:
-                plan_node = doc_plan[entry.document]
-            else:
-                plan_node = external_plan_id(entry.id)
-            if any((a, plan_node) in made for a in idx.ancestors_or_self(item)):
-                out.dropped.append((doc_id, first, m.surface, "linked by the document's reader"))
-                continue
-            prov = _prov(doc, first, last, typing, starts, m.alias_reason)
-            first_mention.setdefault(plan_node, doc.prov(first, last))
-            src, dst = (item, plan_node) if typing.direction == "forward" else (plan_node, item)
-            attrs: dict[str, Any] = {
-                "method": METHOD,
-                "plan": entry.id,
-                "surface": m.surface,
-                "cue": typing.cue,
-                "rule": typing.rule,
-                "direction": typing.direction,
-                "mentioning": item,
-            }
-            if m.alias_reason:
-                # The words name this plan only here: the gazetteer says why (data/plans.yaml).
-                attrs["alias"] = m.surface
-                attrs["alias_reason"] = m.alias_reason
-            out.links.append(
-                Link(
-                    source=src,
-                    target=dst,
-                    type=typing.type,
-                    provenance=prov,
-                    attrs=attrs,
-                    doc_rank=rank,
-                    line=first,
-                )
-            )
-    out.nodes = _external_nodes(g, first_mention, doc_plan)
+        if doc_id in indexes:
+            _document_links(run, rank, doc_id, doc, indexes[doc_id])
+    out.nodes = _external_nodes(g, run.first_mention, doc_plan)
     out.edges = _merge(out.links)
     return out
+
+
+@dataclass
+class _LinkRun:
+    """What every document's mentions are resolved against, and what they add to."""
+
+    g: Gazetteer
+    cues: CueBook
+    doc_plan: Mapping[str, str]
+    made: set[tuple[str, str]]
+    out: CrossPlanLinks
+    first_mention: dict[str, Provenance] = field(default_factory=dict)
+
+
+def _document_links(run: _LinkRun, rank: int, doc_id: str, doc: DocInput, idx: DocIndex) -> None:
+    """The typed plan mentions of one document (the rank of the document orders merged edges)."""
+    lines = doc.source.lines
+    text = "\n".join(lines)
+    starts = line_starts(text)
+    mentions = find_plan_mentions(text, run.g, doc_id)
+    skipped = [
+        (r, region.reason)
+        for region in run.g.skip_regions
+        if region.document == doc_id
+        for r in [region.lines(lines)]
+        if r is not None
+    ]
+    for m in mentions:
+        first = line_of(starts, m.start)
+        last = line_of(starts, max(m.start, m.end - 1))
+        skip = next((why for r, why in skipped if first in r), None)
+        if skip is not None:
+            run.out.dropped.append((doc_id, first, m.surface, skip))
+            continue
+        if not m.accepted:
+            run.out.dropped.append((doc_id, first, m.surface, m.rejected or "not a plan"))
+            continue
+        assert m.plan is not None
+        entry = run.g.entry(m.plan)
+        if entry.document == doc_id:
+            continue  # a document naming its own plan
+        if is_toc_line(lines[first - 1]):
+            run.out.dropped.append((doc_id, first, m.surface, "table of contents"))
+            continue
+        lo, hi = paragraph_lines(lines, first, last)
+        span = (starts[lo - 1], starts[hi] - 1 if hi < len(starts) else len(text))
+        others = [o for o in mentions if o.start < span[1] and o.end > span[0]]
+        typing = classify(text, span, m, others, run.cues)
+        item = idx.item_at(first)
+        if entry.document is not None and entry.document in run.doc_plan:
+            plan_node = run.doc_plan[entry.document]
+        else:
+            plan_node = external_plan_id(entry.id)
+        if any((a, plan_node) in run.made for a in idx.ancestors_or_self(item)):
+            run.out.dropped.append((doc_id, first, m.surface, "linked by the document's reader"))
+            continue
+        prov = _prov(doc, first, last, typing, starts, m.alias_reason)
+        run.first_mention.setdefault(plan_node, doc.prov(first, last))
+        src, dst = (item, plan_node) if typing.direction == "forward" else (plan_node, item)
+        attrs: dict[str, Any] = {
+            "method": METHOD,
+            "plan": entry.id,
+            "surface": m.surface,
+            "cue": typing.cue,
+            "rule": typing.rule,
+            "direction": typing.direction,
+            "mentioning": item,
+        }
+        if m.alias_reason:
+            # The words name this plan only here: the gazetteer says why (data/plans.yaml).
+            attrs["alias"] = m.surface
+            attrs["alias_reason"] = m.alias_reason
+        run.out.links.append(
+            Link(
+                source=src,
+                target=dst,
+                type=typing.type,
+                provenance=prov,
+                attrs=attrs,
+                doc_rank=rank,
+                line=first,
+            )
+        )
 
 
 def _external_nodes(g: Gazetteer, first_mention: Mapping[str, Provenance], doc_plan: Mapping[str, str]) -> list[Node]:
