@@ -340,6 +340,36 @@ def _heading(doc: DocInput, ospec: OutlineSpec, it: OutlineItem) -> str:
     return clean_title(m.group("title") if m else text)
 
 
+def _row_cells(
+    doc: DocInput,
+    spec: MeasureTablesSpec,
+    table: str,
+    row: SubRow,
+    above: dict[str, tuple[str, int]],
+    result: DocResult,
+) -> dict[str, tuple[str, int | None]]:
+    """A row's 起訖時程 and 主/協辦 cells (column -> (text, line it was taken from, None for the
+    row's own)). An empty cell takes the nearest non-empty one above (`above`, updated here) when
+    the profile says so (a merged cell lost in conversion), reported as a merged-cell warning."""
+    first = row.lines[0]
+    cells: dict[str, tuple[str, int | None]] = {}
+    for col, value in (("schedule", row.schedule), ("agency", row.agency)):
+        if clean_cell(value):
+            cells[col] = (value, None)
+            above[col] = (value, first)
+        elif spec.empty_cells == "inherit_in_group" and col in above:
+            cells[col] = (above[col][0], above[col][1])
+            what = "起訖時程" if col == "schedule" else "主/協辦"
+            result.warn(
+                doc.meta.id,
+                first,
+                "merged-cell",
+                f"{table}: empty {what} cell; took {clean_cell(above[col][0])!r} "
+                f"from line {above[col][1]} (assumed merged cell)",
+            )
+    return cells
+
+
 def _apply_group(
     doc: DocInput,
     ctx: LoadContext,
@@ -362,21 +392,7 @@ def _apply_group(
         notes = [m.note] if m.note else []
         if not m.targets:
             notes.append("no body measure matches this row: assigned to the strategy its group row names")
-        cells: dict[str, tuple[str, int | None]] = {}
-        for col, value in (("schedule", row.schedule), ("agency", row.agency)):
-            if clean_cell(value):
-                cells[col] = (value, None)
-                above[col] = (value, first)
-            elif spec.empty_cells == "inherit_in_group" and col in above:
-                cells[col] = (above[col][0], above[col][1])
-                what = "起訖時程" if col == "schedule" else "主/協辦"
-                result.warn(
-                    doc.meta.id,
-                    first,
-                    "merged-cell",
-                    f"{table}: empty {what} cell; took {clean_cell(above[col][0])!r} "
-                    f"from line {above[col][1]} (assumed merged cell)",
-                )
+        cells = _row_cells(doc, spec, table, row, above, result)
         row_title = clean_cell(m.entry.title)
         for target in targets:
             bag = extra.setdefault(target, {})
