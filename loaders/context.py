@@ -70,6 +70,9 @@ class Profile(ProfileSection):
     settings. Each reader registers the subclass its profile must satisfy."""
 
     reader: str
+    # Read by the integrity checks, not by a reader (queries/integrity/checks/responsibility.py):
+    # the node kinds of this document that need a responsible agency.
+    responsibility_expected: list[NodeKind] | None = None
 
     def region_ends(self) -> list[str]:
         """Patterns of the lines that end the document's tree region (the lines after it are not

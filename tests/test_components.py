@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 import yaml
 
-from graph.model import EdgeType, GraphBatch
+from graph.model import EdgeType, GraphBatch, NodeKind
 from loaders.components import ComponentError, LinkerRegistry
 from loaders.context import PROFILES_DIR, DocResult, LoadContext
-from loaders.pipeline import build_batch, linkers, read_corpus_sources
+from loaders.corpus import read_manifest
+from loaders.pipeline import build_batch, linkers, read_corpus_sources, read_profiles
 from loaders.source import DocumentError
 
 LOADERS = Path(__file__).resolve().parent.parent / "loaders"
@@ -187,3 +188,21 @@ def test_a_profile_that_is_not_a_mapping_names_the_entry(corpus_copy: Path, tmp_
     with pytest.raises(DocumentError, match="manifest entry 'smart-nation-2'"):
         build_batch(read_corpus_sources(corpus_copy), profiles_dir=profiles, progress=steps.append)
     assert steps == []
+
+
+def test_every_bundled_profile_validates_with_the_integrity_checks_key(corpus_copy: Path, tmp_path: Path) -> None:
+    """`responsibility_expected` belongs to the integrity checks, not the reader: any profile may
+    carry it (docs/integrity.md), and a bad kind in it is refused like any other field."""
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    for f in PROFILES_DIR.glob("*.yaml"):
+        text = f.read_text(encoding="utf-8") + "\nresponsibility_expected: [Measure]\n"
+        (profiles / f.name).write_text(text, encoding="utf-8")
+    metas = read_manifest(corpus_copy)
+    read = read_profiles(metas, profiles)
+    assert sorted(read) == sorted(m.id for m in metas)
+    assert {p.responsibility_expected == [NodeKind.MEASURE] for _, p in read.values()} == {True}
+    st_plan = profiles / "st_plan.yaml"
+    st_plan.write_text(st_plan.read_text(encoding="utf-8").replace("[Measure]\n", "[Mesure]\n"), encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"manifest entry 'st-plan-114'.* field responsibility_expected\.0"):
+        read_profiles(metas, profiles)
