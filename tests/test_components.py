@@ -5,6 +5,7 @@ document is read, and linkers run in the order their declared dependencies give,
 from __future__ import annotations
 
 import ast
+import graphlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import yaml
 from graph.model import EdgeType, GraphBatch, NodeKind
 from loaders.components import ComponentError, LinkerRegistry
 from loaders.context import PROFILES_DIR, DocResult, LoadContext
-from loaders.corpus import read_manifest
+from loaders.corpus import DEFAULT_CORPUS, read_manifest
 from loaders.pipeline import build_batch, linkers, read_corpus_sources, read_profiles
 from loaders.source import DocumentError
 
@@ -117,6 +118,25 @@ def test_an_unknown_dependency_and_a_second_registration_are_refused() -> None:
         _registry([("a", ("missing",))]).order()
     with pytest.raises(ComponentError, match="registered twice"):
         _registry([("a", ()), ("a", ())])
+
+
+def test_independent_linkers_do_not_change_the_graph_by_their_order(
+    corpus_batch: GraphBatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the declarations leave open (the order of linkers with no dependency between them) does
+    not change the graph: the other tie-break (reverse name order) gives the same batch. A linker
+    that reads another's output without declaring it would fail here."""
+    specs = {s.name: s for s in linkers.order()}
+    sorter = graphlib.TopologicalSorter({name: spec.after for name, spec in specs.items()})
+    sorter.prepare()
+    other: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), reverse=True)
+        other.extend(ready)
+        sorter.done(*ready)
+    assert other != [s.name for s in linkers.order()]
+    monkeypatch.setattr(linkers, "order", lambda: [specs[name] for name in other])
+    assert build_batch(read_corpus_sources(DEFAULT_CORPUS)) == corpus_batch
 
 
 def test_articles_keep_their_mentions_of_the_programme_beside_covers(corpus_batch: GraphBatch) -> None:
