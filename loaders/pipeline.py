@@ -47,9 +47,12 @@ COMPONENTS = (
 ProgressFn = Callable[[str], None]
 
 
-def read_corpus_sources(corpus_dir: Path) -> list[tuple[DocumentMeta, SourceText]]:
+def read_corpus_sources(
+    corpus_dir: Path, metas: list[DocumentMeta] | None = None
+) -> list[tuple[DocumentMeta, SourceText]]:
+    """The documents of the manifest (or of `metas`, read from it already), each with its sha256."""
     out = []
-    for meta in read_manifest(corpus_dir):
+    for meta in read_manifest(corpus_dir) if metas is None else metas:
         src = read_source(corpus_dir / meta.file)
         out.append((meta.model_copy(update={"sha256": src.sha256}), src))
     return out
@@ -92,9 +95,12 @@ def read_documents(
     book: AgencyBook | None = None,
     profiles_dir: Path = PROFILES_DIR,
     progress: ProgressFn | None = None,
+    profiles: dict[str, tuple[ReaderSpec, Profile]] | None = None,
 ) -> LoadContext:
-    """Reader stage: each document read by its profile's reader, before any linker runs."""
-    profiles = read_profiles([meta for meta, _ in sources], profiles_dir)
+    """Reader stage: each document read by its profile's reader, before any linker runs. Every
+    profile is validated first (`profiles`, when the caller validated them already)."""
+    if profiles is None:
+        profiles = read_profiles([meta for meta, _ in sources], profiles_dir)
     ctx = LoadContext(agencies=AgencyCollector(book or load_agency_book()))
     for meta, src in sources:
         if progress:
@@ -122,9 +128,10 @@ def build_batch(
     book: AgencyBook | None = None,
     profiles_dir: Path = PROFILES_DIR,
     progress: ProgressFn | None = None,
+    profiles: dict[str, tuple[ReaderSpec, Profile]] | None = None,
 ) -> GraphBatch:
     """Pure stage: sources in, complete graph out (the readers, then the linkers)."""
-    ctx = read_documents(sources, book, profiles_dir, progress)
+    ctx = read_documents(sources, book, profiles_dir, progress, profiles)
     for linker in linkers.order():  # each after the linkers it declares (loaders.components)
         if progress:
             progress(f"link {linker.name}")
@@ -141,7 +148,12 @@ def build_batch(
     )
 
 
-def load_corpus(corpus_dir: Path = DEFAULT_CORPUS, progress: ProgressFn | None = None) -> GraphBatch:
+def load_corpus(
+    corpus_dir: Path = DEFAULT_CORPUS, progress: ProgressFn | None = None, profiles_dir: Path = PROFILES_DIR
+) -> GraphBatch:
     if progress:
         progress(f"read {corpus_dir}")
-    return build_batch(read_corpus_sources(corpus_dir), progress=progress)
+    metas = read_manifest(corpus_dir)
+    profiles = read_profiles(metas, profiles_dir)  # a bad profile is refused before any file is read
+    sources = read_corpus_sources(corpus_dir, metas)
+    return build_batch(sources, profiles_dir=profiles_dir, progress=progress, profiles=profiles)

@@ -17,7 +17,7 @@ from graph.model import EdgeType, GraphBatch, NodeKind
 from loaders.components import ComponentError, LinkerRegistry
 from loaders.context import PROFILES_DIR, DocResult, LoadContext
 from loaders.corpus import DEFAULT_CORPUS, read_manifest
-from loaders.pipeline import build_batch, linkers, read_corpus_sources, read_profiles
+from loaders.pipeline import build_batch, linkers, load_corpus, read_corpus_sources, read_profiles
 from loaders.source import DocumentError
 
 LOADERS = Path(__file__).resolve().parent.parent / "loaders"
@@ -196,6 +196,21 @@ def test_a_bad_profile_is_refused_before_any_document_is_read(corpus_copy: Path,
     assert "manifest entry 'smart-nation-2'" in message and "profile 'smart_nation_2'" in message
     assert expected in message and "\n" not in message
     assert steps == []  # no reader ran
+
+
+def test_a_bad_profile_is_refused_before_any_document_file_is_read(corpus_copy: Path, tmp_path: Path) -> None:
+    """A load refuses the bad profile of the last entry, not the unreadable file of the first."""
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    for f in PROFILES_DIR.glob("*.yaml"):
+        (profiles / f.name).write_bytes(f.read_bytes())
+    bad = profiles / "smart_nation_2.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8") + "\npilars: []\n", encoding="utf-8")
+    (corpus_copy / "000_94c0ce11f244451c.txt").write_bytes(bytes(range(256)) * 64)
+    with pytest.raises(
+        DocumentError, match=r"^004_7fdd740c596be875.txt: manifest entry 'smart-nation-2'.* field pilars"
+    ):
+        load_corpus(corpus_copy, profiles_dir=profiles)
 
 
 def test_a_profile_that_is_not_a_mapping_names_the_entry(corpus_copy: Path, tmp_path: Path) -> None:
