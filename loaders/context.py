@@ -1,16 +1,19 @@
-"""What a document reader gets and gives: the load context and the per-document result."""
+"""What a document reader gets and gives: its document with the profile it was read by, the load
+context shared by every reader and linker of one load, and the per-document result."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import yaml
+from pydantic import BaseModel, ConfigDict
 
 from core.paths import PROFILES_DIR
 from core.source import DocumentError, SourceText
 from graph.model import DocumentMeta, Edge, EdgeType, LoadWarning, Node, NodeKind, Provenance
+from loaders.agency_nodes import AgencyCollector
 
 
 def read_profile(name: str, profiles_dir: Path = PROFILES_DIR) -> dict[str, Any]:
@@ -53,11 +56,36 @@ class DocResult:
         self.warnings.append(LoadWarning(document=doc, line=line, code=code, message=message))
 
 
+class ProfileSection(BaseModel):
+    """A section of a loader profile. An unknown key is an error: a misspelt setting would
+    otherwise be ignored and its default used in silence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Profile(ProfileSection):
+    """A loader profile (data/profiles/<name>.yaml): the reader that reads the document and its
+    settings. Each reader registers the subclass its profile must satisfy."""
+
+    reader: str
+    # Read by the integrity checks, not by a reader (queries/integrity/checks/responsibility.py):
+    # the node kinds of this document that need a responsible agency.
+    responsibility_expected: list[NodeKind] | None = None
+
+    def region_ends(self) -> list[str]:
+        """Patterns of the lines that end the document's tree region (the lines after it are not
+        its items: annexes, tables of other sections), in the order they are tried."""
+        return []
+
+
+P = TypeVar("P", bound=Profile)
+
+
 @dataclass
-class DocInput:
+class DocInput(Generic[P]):
     meta: DocumentMeta
     source: SourceText
-    profile: dict[str, Any]
+    profile: P
 
     def prov(self, start: int, end: int | None = None, note: str | None = None) -> Provenance:
         end = start if end is None else end
@@ -82,3 +110,14 @@ class DocInput:
 
 def _first_text_line(src: SourceText) -> int:
     return next((i for i, s in enumerate(src.lines, 1) if s.strip()), 1)
+
+
+@dataclass
+class LoadContext:
+    """Shared by all readers and linkers of one load: the agency collector, each document as read
+    (`inputs`, by document id) and each reader's and linker's result (`results`: by document id,
+    and `linker:<name>` for a linker's, added as each linker finishes)."""
+
+    agencies: AgencyCollector
+    results: dict[str, DocResult] = field(default_factory=dict)
+    inputs: dict[str, DocInput[Any]] = field(default_factory=dict)

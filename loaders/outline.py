@@ -20,13 +20,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from core.numbering import numeral_value
 from core.source import DocumentError, SourceText
 from core.text import HTML_TAG, clean_title, ends_sentence
 from graph.model import EdgeType, Node, NodeKind
-from loaders.context import DocInput, DocResult
+from loaders.context import DocInput, DocResult, ProfileSection
 
 _TAG = HTML_TAG.pattern
 _DECOR = re.compile(rf"^(?:\s|#+\s*|\*\*|-\s+|{_TAG})+")
@@ -38,7 +38,7 @@ def strip_decoration(line: str) -> str:
     return _TRAIL_DECOR.sub("", _DECOR.sub("", line))
 
 
-class LevelSpec(BaseModel):
+class LevelSpec(ProfileSection):
     kind: NodeKind
     pattern: str
     # id segment prefix, e.g. "g" for goals -> ":g1"
@@ -73,7 +73,7 @@ class LevelSpec(BaseModel):
     outside_blocks: bool = False
 
 
-class BlockSpec(BaseModel):
+class BlockSpec(ProfileSection):
     """Parts of the region that hold the tree (e.g. each `(一) 推動策略` up to its `表 N` caption).
     The start and end lines are containers, not nodes; text outside blocks belongs to no item unless
     it directly follows an `outside_blocks` item (its introduction)."""
@@ -82,7 +82,7 @@ class BlockSpec(BaseModel):
     end: str
 
 
-class OutlineSpec(BaseModel):
+class OutlineSpec(ProfileSection):
     region_start: str
     region_end: str | None = None
     # The line matching region_start is itself part of the tree (e.g. the first pillar heading).

@@ -13,8 +13,8 @@ import pytest
 
 from core.agencies import load_agency_book
 from graph.model import RESPONSIBILITY_TYPES, EdgeType, GraphBatch
-from loaders.agency_mentions import find_mentions
 from loaders.corpus import DEFAULT_CORPUS
+from loaders.linkers.agency_mentions import find_mentions
 
 LINES = {p.name[:3]: p.read_text(encoding="utf-8").split("\n") for p in DEFAULT_CORPUS.glob("0*.txt")}
 
@@ -153,7 +153,7 @@ def test_a_given_gazetteer_is_used(tmp_path: Path) -> None:
     assert find_mentions("甲署", book)[0].agency_id == "x"
 
 
-# --- in the graph: MENTIONED_IN edges (loaders/readers/agency_prose.py) ------------------------------
+# --- in the graph: MENTIONED_IN edges (loaders/linkers/agency_prose.py) ------------------------------
 def _mentions(batch: GraphBatch, doc: str, line: int) -> dict[str, set[str]]:
     """Agency -> items the text at `line` of `doc` names it in."""
     out: dict[str, set[str]] = {}

@@ -10,7 +10,7 @@ import pytest
 
 from graph.embedded_store import EmbeddedStore
 from graph.model import Edge, EdgeType, GraphBatch, Node, NodeKind
-from loaders.initiative_tables import numbered_items, parse_schedule
+from loaders.readers.ai_ten.tables import numbered_items, parse_schedule
 
 DOC = "ai-ten"
 INIT, S, M, A = NodeKind.INITIATIVE, NodeKind.STRATEGY, NodeKind.MEASURE, NodeKind.ACTION

@@ -1,4 +1,4 @@
-"""Inferred alignments (loaders/alignment.py, the `alignment` linker), measured on pairs labelled by
+"""Inferred alignments (loaders/linkers/alignment.py, the `alignment` linker), measured on pairs labelled by
 reading both documents (tests/data/alignment_pairs.yaml; the reason for each label is there)."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from graph.model import EdgeType, GraphBatch
-from loaders.alignment import (
+from loaders.corpus import DEFAULT_CORPUS
+from loaders.linkers.alignment import (
     DEFAULT_CONFIG,
     AlignConfig,
     Alignment,
@@ -22,7 +23,6 @@ from loaders.alignment import (
     score_all,
     select,
 )
-from loaders.corpus import DEFAULT_CORPUS
 from loaders.pipeline import read_corpus_sources
 from tools import alignment_eval as ev
 

@@ -1,4 +1,4 @@
-"""Explicit cross-plan links (loaders/readers/cross_plan.py, loaders/plan_mentions.py) and the
+"""Explicit cross-plan links (loaders/linkers/cross_plan.py, loaders/linkers/plan_mentions.py) and the
 cross-plan lineage of both stores, checked against facts read in the five documents.
 
 Lines are 1-based, as in data/corpus/00N_*.txt (000 st-plan-114, 001 ai-ten, 002 tef-23-3,
@@ -16,8 +16,7 @@ from core.source import SourceText
 from graph.model import DocumentMeta, Edge, EdgeType, GraphBatch, Node, NodeKind
 from graph.store import EXPLICIT_LINK_TYPES, GraphStore
 from loaders.corpus import DEFAULT_CORPUS
-from loaders.pipeline import read_corpus_sources
-from loaders.plan_mentions import (
+from loaders.linkers.plan_mentions import (
     DEFAULT_TYPING,
     classify,
     find_plan_mentions,
@@ -25,6 +24,7 @@ from loaders.plan_mentions import (
     paragraph_lines,
     with_documents,
 )
+from loaders.pipeline import read_corpus_sources
 
 ST, AI, TEF, SN1, SN2 = "st-plan-114", "ai-ten", "tef-23-3", "smart-nation-2021", "smart-nation-2"
 T = EdgeType

@@ -10,7 +10,7 @@ from core.agencies import load_agency_book
 from core.source import read_source
 from loaders.context import read_profile
 from loaders.corpus import DEFAULT_CORPUS
-from loaders.st_table import (
+from loaders.readers.st_plan.table import (
     BodyMeasure,
     BodyStrategy,
     TokenKind,

@@ -15,8 +15,8 @@ import yaml
 from core.agencies import default_book
 from graph.model import EdgeType
 from loaders.context import PROFILES_DIR
+from loaders.linkers.cross_plan import EXPLICIT_TYPES
 from loaders.pipeline import build_batch, load_corpus, read_corpus_sources
-from loaders.readers.cross_plan import EXPLICIT_TYPES
 from tools.gen_corpus import Shape, generate_corpus, main, write_corpus
 from tools.truth_check import compare, format_report
 

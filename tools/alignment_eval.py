@@ -1,4 +1,4 @@
-"""How good are the inferred alignments (loaders/alignment.py)? Measured on the hand-labelled pairs
+"""How good are the inferred alignments (loaders/linkers/alignment.py)? Measured on the hand-labelled pairs
 of tests/data/alignment_pairs.yaml against what the linker would ship on the bundled corpus.
 
 - sweep: precision, recall and F1 of the shipped edges at each threshold (the whole selection is
@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from loaders.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, score_all, select
+from loaders.linkers.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, score_all, select
 
 PAIRS_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "alignment_pairs.yaml"
 
@@ -51,8 +51,8 @@ def key(p: Mapping[str, Any]) -> Pair:
 def corpus_units(corpus: Path | None = None) -> list[Unit]:
     """The alignment units of a corpus (the bundled one by default), as the linker builds them."""
     from loaders.corpus import DEFAULT_CORPUS
+    from loaders.linkers.cross_plan import alignment_units
     from loaders.pipeline import read_corpus_sources, read_documents
-    from loaders.readers.cross_plan import alignment_units
 
     ctx = read_documents(read_corpus_sources(corpus or DEFAULT_CORPUS))
     units, _ = alignment_units(ctx.inputs, ctx.results, ctx.agencies.book)

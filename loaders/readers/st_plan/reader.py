@@ -10,50 +10,36 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel
-
 from core.numbering import numeral_value
 from core.text import clean_title
 from graph.model import Edge, EdgeType, Node, NodeKind
-from loaders.context import DocInput, DocResult
+from loaders.components import readers
+from loaders.context import DocInput, DocResult, LoadContext
 from loaders.outline import OutlineItem
-from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root, read_outline
-from loaders.st_table import BodyMeasure, BodyStrategy, read_table, table_region
+from loaders.readers.st_plan.profile import BudgetSpec, ResponsibilitySpec, StPlanProfile
+from loaders.readers.st_plan.table import BodyMeasure, BodyStrategy, read_table, table_region
 from loaders.target_nodes import add_line_targets, read_year_table, target_node
 from loaders.targets import UNIT_MULTIPLIERS, TargetFact
 
 TABLE_SOURCE = "表4"
 
 
-@readers.register("st_plan")
-def read_st_plan(doc: DocInput, ctx: LoadContext) -> DocResult:
+@readers.register("st_plan", profile=StPlanProfile)
+def read_st_plan(doc: DocInput[StPlanProfile], ctx: LoadContext) -> DocResult:
     result = DocResult()
     plan = plan_root(doc, result)
     _, items, nodes = read_outline(doc, result, plan)
-    cfg = doc.profile.get("responsibility")
-    if cfg:
-        read_responsibility(doc, ctx, result, items, nodes, cfg)
+    prof = doc.profile
+    if prof.responsibility is not None:
+        read_responsibility(doc, ctx, result, items, nodes, prof.responsibility)
     read_targets(doc, items, nodes, result)
-    budget = doc.profile.get("budget")
-    if budget:
-        read_budget(doc, plan, BudgetSpec.model_validate(budget), result)
+    if prof.budget is not None:
+        read_budget(doc, plan, prof.budget, result)
     return result
 
 
-class BudgetSpec(BaseModel):
-    """The plan's budget section: figures by year in its prose and a table with one column per year
-    (a row of amounts and, optionally, a row of each year's share of GDP)."""
-
-    section_start: str
-    section_end: str
-    table_caption: str
-    unit_line: str
-    amount_row: str
-    share_row: str | None = None
-
-
-def read_budget(doc: DocInput, plan: Node, spec: BudgetSpec, result: DocResult) -> None:
+def read_budget(doc: DocInput[StPlanProfile], plan: Node, spec: BudgetSpec, result: DocResult) -> None:
     """Budget Targets of the plan, one per year: the amounts its prose states (000:2931 `2024 年度…
     編列 1,517 億元，2025 年度至 2028 年度…推估為 1,595 億元、…`), each confirmed by its cell of the
     table where the table prints it (表5, 000:2938) with the year's share of GDP (000:2940); a year
@@ -131,10 +117,10 @@ def _number(cell: str) -> float | None:
         return None
 
 
-def read_targets(doc: DocInput, items: list[OutlineItem], nodes: list[Node], result: DocResult) -> None:
+def read_targets(doc: DocInput[StPlanProfile], items: list[OutlineItem], nodes: list[Node], result: DocResult) -> None:
     """Targets stated in the plan's items (000 has no KPI table: they sit in action and sub-action
     text, most in 2480-2536). Each figure hangs on the item whose lines state it."""
-    kinds = {NodeKind(k) for k in doc.profile.get("targets", {}).get("kinds", [])}
+    kinds = set(doc.profile.targets.kinds)
     ref_year = doc.meta.period_start
     for it, node in zip(items, nodes, strict=True):
         if it.kind in kinds:
@@ -166,32 +152,30 @@ def body_strategies(
 
 
 def read_responsibility(
-    doc: DocInput,
+    doc: DocInput[StPlanProfile],
     ctx: LoadContext,
     result: DocResult,
     items: list[OutlineItem],
     nodes: list[Node],
-    cfg: dict[str, Any],
+    cfg: ResponsibilitySpec,
 ) -> None:
     book = ctx.agencies.book
     doc_id = doc.meta.id
-    region = table_region(doc.source.lines, cfg["table_caption"], cfg["table_end"])
+    region = table_region(doc.source.lines, cfg.table_caption, cfg.table_end)
     if region is None:
-        result.warn(doc_id, 1, "no-responsibility", f"the responsibility table ({cfg['table_caption']}) is missing")
+        result.warn(doc_id, 1, "no-responsibility", f"the responsibility table ({cfg.table_caption}) is missing")
         return
 
     def resolve(name: str) -> str | None:
         rec = book.resolve(name)
         return rec.id if rec is not None else None
 
-    strategies, headings = body_strategies(
-        items, nodes, NodeKind(cfg.get("assign_to", "Strategy")), NodeKind(cfg.get("measures", "Measure"))
-    )
+    strategies, headings = body_strategies(items, nodes, cfg.assign_to, cfg.measures)
     table = read_table(
         doc.source.lines,
         region[0],
         region[1],
-        cfg.get("header_cells", []),
+        cfg.header_cells,
         strategies,
         headings,
         resolve,

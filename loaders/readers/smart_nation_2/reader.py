@@ -2,7 +2,7 @@
 
 Tree: the four 分組 pillars → strategies (bare short lines on the detail slides) → measures (`■`
 bullets, with their description as text). The outline parser finds pillar headings and `■` bullets;
-`loaders.slides` splits descriptions from strategy lines and reads the organisation charts.
+`slides` (this package) splits descriptions from strategy lines and reads the organisation charts.
 
 Measure → strategy parentage comes from the annex ✓ lists, not from text order: on the 智慧治理
 slide (402-452) the strategy line 438 `智慧政府服務` follows the `■` lines it heads (a side label in a
@@ -19,46 +19,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, Field
-
 from core.source import DocumentError
 from core.text import clean_title, match_key
 from graph.model import EdgeType, Node, NodeKind
-from loaders.context import DocInput, DocResult
-from loaders.outline import OutlineItem, OutlineSpec, parse_outline
-from loaders.pipeline import LoadContext, readers
+from loaders.components import readers
+from loaders.context import DocInput, DocResult, LoadContext
+from loaders.outline import OutlineItem, parse_outline
 from loaders.readers.outline_plan import plan_root
-from loaders.slides import ChartGroup, ChartItem, ChartRules, SectionRules, find_line, parse_group_chart, slide_sections
-
-
-class DetailRules(OutlineSpec):
-    section: SectionRules = Field(default_factory=SectionRules)
-
-
-class Region(BaseModel):
-    start: str
-    end: str
-
-
-class ListRoles(BaseModel):
-    single: EdgeType = EdgeType.LEADS
-    first: EdgeType = EdgeType.RESPONSIBLE_FOR
-    rest: EdgeType = EdgeType.RESPONSIBLE_FOR
-    shared: EdgeType = EdgeType.RESPONSIBLE_FOR
-
-
-class SlidesProfile(BaseModel):
-    pillars: list[str]
-    detail: DetailRules
-    organisation: Region
-    annex: Region
-    # The summary slide's `- 策略 (keywords)` bullets: search keywords for each strategy.
-    summary: Region | None = None
-    chart: ChartRules = Field(default_factory=ChartRules)
-    measure_aliases: dict[str, str] = Field(default_factory=dict)
-    responsibility: ListRoles = Field(default_factory=ListRoles)
-    draft: str | None = None
-
+from loaders.readers.smart_nation_2.profile import DetailRules, Region, SlidesProfile
+from loaders.readers.smart_nation_2.slides import (
+    ChartGroup,
+    ChartItem,
+    find_line,
+    parse_group_chart,
+    slide_sections,
+)
 
 # --------------------------------------------------------------------------------------------------
 # Pure functions
@@ -128,10 +103,10 @@ def match_measure(short: str, titles: list[str], aliases: dict[str, str]) -> int
 # The reader
 
 
-@readers.register("smart_nation_2")
-def read_smart_nation_2(doc: DocInput, ctx: LoadContext) -> DocResult:
+@readers.register("smart_nation_2", profile=SlidesProfile)
+def read_smart_nation_2(doc: DocInput[SlidesProfile], ctx: LoadContext) -> DocResult:
     result = DocResult()
-    prof = SlidesProfile.model_validate(doc.profile)
+    prof = doc.profile
     plan = _plan(doc, result, prof)
     pillars = detail_tree(doc, prof.detail)
     if len(pillars) != len(prof.pillars):

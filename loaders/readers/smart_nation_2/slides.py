@@ -17,17 +17,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel
-
 from core.source import SourceText
 from core.text import clean_title, match_key
+from loaders.context import ProfileSection
 from loaders.outline import strip_decoration
 
 # --------------------------------------------------------------------------------------------------
 # Detail slides
 
 
-class SectionRules(BaseModel):
+class SectionRules(ProfileSection):
     """What a bare section heading on a detail slide looks like: short, no sentence punctuation."""
 
     max_chars: int = 16
@@ -69,7 +68,7 @@ def slide_sections(
 # Organisation charts
 
 
-class ChartRules(BaseModel):
+class ChartRules(ProfileSection):
     convener: str = r"^召集部會[：:]\s*(?P<names>.+)$"
     co_convener: str = r"^共同召集部會[：:]\s*(?P<names>.+)$"
     section: str = r"^-\s*(?P<name>[^(（✓]+?)\s*(?:[(（](?P<agencies>[^)）]*)[)）])?\s*$"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from loaders.context import DocInput, DocResult
-from loaders.pipeline import LoadContext, readers
+from loaders.components import readers
+from loaders.context import DocInput, DocResult, LoadContext, Profile
 
 
-@readers.register("document_only")
-def read_document_only(doc: DocInput, ctx: LoadContext) -> DocResult:
+@readers.register("document_only", profile=Profile)
+def read_document_only(doc: DocInput[Profile], ctx: LoadContext) -> DocResult:
     result = DocResult()
     node = result.add_node(doc.document_node())
     result.warn(doc.meta.id, node.line, "no-structure", f"{doc.meta.file}: loaded as a document only")

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-from pydantic import BaseModel
+from typing import Any
 
 from core.agencies import AgencyBook, AgencyRecord
 from core.numbering import numeral_value
 from core.text import clean_title, similarity
 from graph.model import EdgeType, Node, NodeKind, Provenance
-from loaders.context import DocInput, DocResult
-from loaders.initiative_tables import (
+from loaders.components import readers
+from loaders.context import DocInput, DocResult, LoadContext
+from loaders.outline import OutlineItem, OutlineSpec, strip_decoration
+from loaders.readers.ai_ten.profile import (
+    LeadTableSpec,
+    MeasureTablesSpec,
+    OutcomesSpec,
+    PlanTargetsSpec,
+    ProgrammeProfile,
+)
+from loaders.readers.ai_ten.tables import (
     Candidate,
     ParagraphIndex,
     RowMatch,
@@ -27,7 +34,6 @@ from loaders.initiative_tables import (
     SubRow,
     TableEntry,
     TableGroup,
-    TableSpec,
     clean_cell,
     match_group,
     merge_page_breaks,
@@ -35,64 +41,14 @@ from loaders.initiative_tables import (
     read_tables,
     schedule_bounds,
 )
-from loaders.outline import OutlineItem, OutlineSpec, strip_decoration
-from loaders.pipeline import LoadContext, readers
 from loaders.readers.outline_plan import plan_root, read_outline
 from loaders.target_nodes import add_line_targets
 
 
-class LeadTableSpec(BaseModel):
-    """A two-column table `name | lead agency`, one row per top-level item (001 表1)."""
-
-    caption: str
-    header_first_cell: str
-
-
-class MeasureTablesSpec(TableSpec):
-    # Role of the names in a 主/協辦 cell with no slash that names several agencies: `unstated`
-    # (RESPONSIBLE_FOR: the cell does not say who leads), `all_lead` (joint leads) or `first_lead`.
-    # A cell naming one agency makes it the lead whatever this says.
-    unslashed_list: Literal["unstated", "all_lead", "first_lead"] = "unstated"
-    # A body in brackets that is not a unit of the agency before it (`國科會前瞻處(國網中心)`).
-    executing_body: Literal["lead", "co", "skip"] = "co"
-    # An empty 時程/主協辦 cell (a merged cell lost in conversion): take the nearest non-empty cell
-    # above it within the same strategy's rows, marked as inferred and reported; or leave it.
-    empty_cells: Literal["inherit_in_group", "leave"] = "inherit_in_group"
-    min_caption_similarity: float = 80.0
-    # Figures in a row's 具體措施 cell (001:479 `…無人機各2架(共44架)`, 480 `…訓練171人`) are what the
-    # measure it names will deliver: Targets of that body item (no year unless the cell states one).
-    measure_cell_targets: bool = True
-
-
-class PlanTargetsSpec(BaseModel):
-    """The plan's vision section: quantified targets in its prose and a numbered list of goals."""
-
-    section_start: str
-    section_end: str
-    goals_intro: str
-    goal_pattern: str
-
-
-class OutcomesSpec(BaseModel):
-    """Each top-level item's list of expected outcomes (its figures are targets by definition),
-    from the `start` line to the next top-level item."""
-
-    start: str
-
-
-class ProgrammeProfile(BaseModel):
-    leads: LeadTableSpec
-    tables: MeasureTablesSpec
-    plan_targets: PlanTargetsSpec
-    outcomes: OutcomesSpec | None = None
-    # Quantified figures in the items' own text (initiative introductions, measures) as Targets.
-    item_targets: bool = True
-
-
-@readers.register("ai_ten")
-def read_ai_ten(doc: DocInput, ctx: LoadContext) -> DocResult:
+@readers.register("ai_ten", profile=ProgrammeProfile)
+def read_ai_ten(doc: DocInput[ProgrammeProfile], ctx: LoadContext) -> DocResult:
     result = DocResult()
-    prof = ProgrammeProfile.model_validate(doc.profile)
+    prof = doc.profile
     plan = plan_root(doc, result)
     spec, items, nodes = read_outline(doc, result, plan)
     book = ctx.agencies.book
@@ -384,6 +340,36 @@ def _heading(doc: DocInput, ospec: OutlineSpec, it: OutlineItem) -> str:
     return clean_title(m.group("title") if m else text)
 
 
+def _row_cells(
+    doc: DocInput,
+    spec: MeasureTablesSpec,
+    table: str,
+    row: SubRow,
+    above: dict[str, tuple[str, int]],
+    result: DocResult,
+) -> dict[str, tuple[str, int | None]]:
+    """A row's 起訖時程 and 主/協辦 cells (column -> (text, line it was taken from, None for the
+    row's own)). An empty cell takes the nearest non-empty one above (`above`, updated here) when
+    the profile says so (a merged cell lost in conversion), reported as a merged-cell warning."""
+    first = row.lines[0]
+    cells: dict[str, tuple[str, int | None]] = {}
+    for col, value in (("schedule", row.schedule), ("agency", row.agency)):
+        if clean_cell(value):
+            cells[col] = (value, None)
+            above[col] = (value, first)
+        elif spec.empty_cells == "inherit_in_group" and col in above:
+            cells[col] = (above[col][0], above[col][1])
+            what = "起訖時程" if col == "schedule" else "主/協辦"
+            result.warn(
+                doc.meta.id,
+                first,
+                "merged-cell",
+                f"{table}: empty {what} cell; took {clean_cell(above[col][0])!r} "
+                f"from line {above[col][1]} (assumed merged cell)",
+            )
+    return cells
+
+
 def _apply_group(
     doc: DocInput,
     ctx: LoadContext,
@@ -406,21 +392,7 @@ def _apply_group(
         notes = [m.note] if m.note else []
         if not m.targets:
             notes.append("no body measure matches this row: assigned to the strategy its group row names")
-        cells: dict[str, tuple[str, int | None]] = {}
-        for col, value in (("schedule", row.schedule), ("agency", row.agency)):
-            if clean_cell(value):
-                cells[col] = (value, None)
-                above[col] = (value, first)
-            elif spec.empty_cells == "inherit_in_group" and col in above:
-                cells[col] = (above[col][0], above[col][1])
-                what = "起訖時程" if col == "schedule" else "主/協辦"
-                result.warn(
-                    doc.meta.id,
-                    first,
-                    "merged-cell",
-                    f"{table}: empty {what} cell; took {clean_cell(above[col][0])!r} "
-                    f"from line {above[col][1]} (assumed merged cell)",
-                )
+        cells = _row_cells(doc, spec, table, row, above, result)
         row_title = clean_cell(m.entry.title)
         for target in targets:
             bag = extra.setdefault(target, {})

@@ -1,5 +1,5 @@
 """Agencies named in prose (linker `agency_mentions`): every agency name the spaCy matcher
-(loaders.agency_mentions: a blank Chinese pipeline with an EntityRuler over the gazetteer) finds in
+(loaders.linkers.agency_mentions: a blank Chinese pipeline with an EntityRuler over the gazetteer) finds in
 an item's own text becomes a MENTIONED_IN edge from the agency to that item.
 
 A mention is evidence that the text names the agency, not an assignment: the document's tables,
@@ -9,7 +9,7 @@ get from the assignments: 000:1807's measure naming the bodies it works with, 00
 attributions (470, 716), an article naming the ministries it reports on.
 
 The item is the deepest hierarchy node owning the mention's line (its own lines, its description,
-its table rows), as for plan mentions (loaders.readers.cross_plan.index_document); mentions outside
+its table rows), as for plan mentions (loaders.linkers.cross_plan.index_document); mentions outside
 the document's tree (table of contents, preface, the responsibility tables themselves, annexes)
 are not attached to anything. One edge per (agency, item): the first mention is its provenance,
 `attrs.lines` lists every line and `attrs.surface` the names as printed.
@@ -21,11 +21,11 @@ from collections.abc import Mapping
 
 from core.agencies import agency_node_id
 from graph.model import RESPONSIBILITY_TYPES, EdgeType
-from loaders.agency_mentions import find_mentions
-from loaders.context import DocInput, DocResult
-from loaders.pipeline import LoadContext, linkers
-from loaders.plan_mentions import line_of, line_starts
-from loaders.readers.cross_plan import DocIndex, index_document
+from loaders.components import linkers
+from loaders.context import DocInput, DocResult, LoadContext
+from loaders.linkers.agency_mentions import find_mentions
+from loaders.linkers.cross_plan import DocIndex, index_document
+from loaders.linkers.plan_mentions import line_of, line_starts
 
 
 def mention_edges(

@@ -20,84 +20,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, Field
-
 from core.agencies import AgencyRecord, NameRef
 from core.source import DocumentError, SourceText
 from core.text import clean_title, ends_sentence, match_key
 from graph.model import EdgeType, Node, NodeKind
-from loaders.context import DocInput, DocResult
-from loaders.outline import OutlineItem, OutlineSpec, parse_outline
-from loaders.pipeline import LoadContext, readers
+from loaders.components import readers
+from loaders.context import DocInput, DocResult, LoadContext
+from loaders.outline import OutlineItem, parse_outline
 from loaders.readers.outline_plan import plan_root
+from loaders.readers.smart_nation_results.profile import (
+    IndicatorRules,
+    ResponsibilityRules,
+    ResultsProfile,
+    TitleRules,
+)
 from loaders.target_nodes import target_node
 from loaders.targets import TargetType, extract_targets, stated_years
-
-# --------------------------------------------------------------------------------------------------
-# Profile (data/profiles/smart_nation_results.yaml)
-
-
-class PillarRules(BaseModel):
-    title: str
-    convener_tag: str
-    convener_units: str
-    task: str
-
-
-class SummaryRules(BaseModel):
-    strategy_title: str
-    target_type: dict[int, TargetType] = Field(default_factory=dict)
-    # Per pillar number: the type of a figure in a summary item that has no cue of its own (the
-    # summary says what its figures are); pillars not listed assume nothing.
-    figure_default: dict[int, TargetType] = Field(default_factory=dict)
-    # A numbering label before `：` (1344 `主要績效目標 1：…`): kept as the label, not the title.
-    label: str | None = None
-
-
-class TitleRules(BaseModel):
-    max_heading_chars: int = 60
-    max_colon_title_chars: int = 40
-    min_clause_chars: int = 6
-    detail_line: str
-    # A heading at least this long that ends mid-phrase was cut by a page break…
-    cut_line_chars: int = 28
-    # …unless it ends like this (a result count).
-    complete_heading_end: str | None = None
-
-
-class ResponsibilityRules(BaseModel):
-    tag: str
-    tag_overflow: str
-    tag_edge: EdgeType = EdgeType.LEADS
-    # The edge of each body when an item's tags name several (no lead/co distinction).
-    tag_list_edge: EdgeType = EdgeType.RESPONSIBLE_FOR
-    prose_lead_co: list[str] = Field(default_factory=list)
-    co_count: str
-
-
-class IndicatorRules(BaseModel):
-    caption: str
-    columns: dict[str, str]
-    footnote: str
-    footnotes_until: str
-
-
-class TargetRules(BaseModel):
-    # Headings of these kinds that are headings, not paragraphs (no full stop), are searched for
-    # figures of these types (003:1113 「至2025年至少吸引1家國際大廠來臺設立 Demo Lab」).
-    heading_kinds: list[NodeKind] = Field(default_factory=lambda: [NodeKind.MEASURE])
-    heading_types: list[str] = Field(default_factory=lambda: ["target"])
-
-
-class ResultsProfile(BaseModel):
-    outline: OutlineSpec
-    pillars: PillarRules
-    summary: SummaryRules
-    titles: TitleRules
-    responsibility: ResponsibilityRules
-    indicators: IndicatorRules
-    targets: TargetRules = Field(default_factory=TargetRules)
-
 
 # --------------------------------------------------------------------------------------------------
 # Pure text functions
@@ -359,11 +297,11 @@ class _Ctx:
         return int(m.group(1)) if m else None
 
 
-@readers.register("smart_nation_results")
-def read_smart_nation_results(doc: DocInput, ctx: LoadContext) -> DocResult:
+@readers.register("smart_nation_results", profile=ResultsProfile)
+def read_smart_nation_results(doc: DocInput[ResultsProfile], ctx: LoadContext) -> DocResult:
     result = DocResult()
     plan = plan_root(doc, result)
-    prof = ResultsProfile.model_validate(doc.profile)
+    prof = doc.profile
     c = _Ctx(doc, ctx, prof, result, parse_outline(doc.source, prof.outline))
     _indicator_targets(c, plan)
     units = _convener_units(c)

@@ -2,7 +2,7 @@
 document becomes a typed edge between the item that mentions it and the plan it names.
 
 - The plans are those of the plan gazetteer (data/plans.yaml) and every document of the manifest:
-  its title, short name and aliases name its plan (loaders.plan_mentions.with_documents), so a
+  its title, short name and aliases name its plan (loaders.linkers.plan_mentions.with_documents), so a
   plan added by manifest entry alone is cited like the bundled ones. A manifest name the
   gazetteer gives to another plan or to a slogan, or that two documents share, is not used
   (warning `unused-plan-name`).
@@ -13,7 +13,7 @@ document becomes a typed edge between the item that mentions it and the plan it 
   document's tree region (the profile's outline region). Outside the tree (preface, annexes,
   tables of other sections) the mention belongs to the document's plan, or to the Document node
   where there is no plan.
-- The type and direction come from the wording (data/plan_cues.yaml via loaders.plan_mentions):
+- The type and direction come from the wording (data/plan_cues.yaml via loaders.linkers.plan_mentions):
   CONTINUES, SUCCEEDS (a successor named by its predecessor points from the successor), REPORTS_ON,
   CITES, else MENTIONS. A mention by a local alias (words that name the plan only in one document,
   such as 004's annex title 「現階段推動成果與檢討」 for 003) has the type the gazetteer gives it,
@@ -26,9 +26,12 @@ document becomes a typed edge between the item that mentions it and the plan it 
 - One edge per (source, target, type): its provenance is the first mention (with the cue's line
   when the cue sits on another line), `attrs.lines` lists every mention line. A MENTIONS edge is
   dropped where the same two nodes have a typed link; its lines go to `also_mentioned_at`.
-- Links a reader already made (002's COVERS, from an article to AI新十大建設) are not repeated.
+- Links a reader already made are not repeated. 002's COVERS edges (article -> initiative of
+  AI新十大建設) are not among them: the econ_forum_covers linker makes them from the profile's
+  name table after this linker runs (it declares `after=("cross_plan",)`), so an article that
+  names the programme keeps its MENTIONS edge to the plan (5 articles of 002) beside its COVERS.
 
-Inferred alignments (linker `alignment`, loaders/alignment.py): initiatives, strategies and
+Inferred alignments (linker `alignment`, loaders/linkers/alignment.py): initiatives, strategies and
 measures of different plans that say the same thing get ALIGNS_WITH edges, from the unit of the
 document listed first in the manifest to the other. Their provenance is the first unit's own
 lines, noted as inferred; attrs carry the score, the method and both quotes.
@@ -45,10 +48,10 @@ from core.agencies import AgencyBook
 from core.hierarchy import parent_map
 from core.plans import Gazetteer, default_gazetteer
 from graph.model import HIERARCHY_KINDS, RESPONSIBILITY_TYPES, Edge, EdgeType, Node, NodeKind, Provenance
-from loaders.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, align
-from loaders.context import DocInput, DocResult
-from loaders.pipeline import LoadContext, linkers
-from loaders.plan_mentions import (
+from loaders.components import linkers
+from loaders.context import DocInput, DocResult, LoadContext
+from loaders.linkers.alignment import DEFAULT_CONFIG, AlignConfig, Alignment, Unit, align
+from loaders.linkers.plan_mentions import (
     CueBook,
     Typing,
     UnusedName,
@@ -145,14 +148,11 @@ def _int_list(value: Any) -> list[int]:
 
 
 def _region_end(doc: DocInput, first_line: int) -> int:
-    """Last line of the document's tree: the line before the first `region_end` (of any profile
-    section that bounds a region: `outline`, 004's `detail`) after the tree's first item."""
+    """Last line of the document's tree: the line before the first line matching one of its
+    profile's region ends (`outline`'s, 004's `detail`'s) after the tree's first item."""
     lines = doc.source.lines
     end = len(lines)
-    for section in doc.profile.values():
-        pattern = section.get("region_end") if isinstance(section, dict) else None
-        if not isinstance(pattern, str):
-            continue
+    for pattern in doc.profile.region_ends():
         rx = re.compile(pattern)
         hit = next((i for i in range(first_line, end + 1) if rx.search(lines[i - 1])), None)
         if hit is not None:
@@ -279,81 +279,96 @@ def build_cross_plan_links(
     made = {
         (e.source, roots.get(e.target, e.target)) for r in results.values() for e in r.edges if e.type in EXPLICIT_TYPES
     }
-    first_mention: dict[str, Provenance] = {}
+    run = _LinkRun(g, book, doc_plan, made, out)
     for rank, (doc_id, doc) in enumerate(inputs.items()):
-        if doc_id not in indexes:
-            continue
-        idx = indexes[doc_id]
-        lines = doc.source.lines
-        text = "\n".join(lines)
-        starts = line_starts(text)
-        mentions = find_plan_mentions(text, g, doc_id)
-        skipped = [
-            (r, region.reason)
-            for region in g.skip_regions
-            if region.document == doc_id
-            for r in [region.lines(lines)]
-            if r is not None
-        ]
-        for m in mentions:
-            first = line_of(starts, m.start)
-            last = line_of(starts, max(m.start, m.end - 1))
-            skip = next((why for r, why in skipped if first in r), None)
-            if skip is not None:
-                out.dropped.append((doc_id, first, m.surface, skip))
-                continue
-            if not m.accepted:
-                out.dropped.append((doc_id, first, m.surface, m.rejected or "not a plan"))
-                continue
-            assert m.plan is not None
-            entry = g.entry(m.plan)
-            if entry.document == doc_id:
-                continue  # a document naming its own plan
-            if is_toc_line(lines[first - 1]):
-                out.dropped.append((doc_id, first, m.surface, "table of contents"))
-                continue
-            lo, hi = paragraph_lines(lines, first, last)
-            span = (starts[lo - 1], starts[hi] - 1 if hi < len(starts) else len(text))
-            others = [o for o in mentions if o.start < span[1] and o.end > span[0]]
-            typing = classify(text, span, m, others, book)
-            item = idx.item_at(first)
-            if entry.document is not None and entry.document in doc_plan:
-                plan_node = doc_plan[entry.document]
-            else:
-                plan_node = external_plan_id(entry.id)
-            if any((a, plan_node) in made for a in idx.ancestors_or_self(item)):
-                out.dropped.append((doc_id, first, m.surface, "linked by the document's reader"))
-                continue
-            prov = _prov(doc, first, last, typing, starts, m.alias_reason)
-            first_mention.setdefault(plan_node, doc.prov(first, last))
-            src, dst = (item, plan_node) if typing.direction == "forward" else (plan_node, item)
-            attrs: dict[str, Any] = {
-                "method": METHOD,
-                "plan": entry.id,
-                "surface": m.surface,
-                "cue": typing.cue,
-                "rule": typing.rule,
-                "direction": typing.direction,
-                "mentioning": item,
-            }
-            if m.alias_reason:
-                # The words name this plan only here: the gazetteer says why (data/plans.yaml).
-                attrs["alias"] = m.surface
-                attrs["alias_reason"] = m.alias_reason
-            out.links.append(
-                Link(
-                    source=src,
-                    target=dst,
-                    type=typing.type,
-                    provenance=prov,
-                    attrs=attrs,
-                    doc_rank=rank,
-                    line=first,
-                )
-            )
-    out.nodes = _external_nodes(g, first_mention, doc_plan)
+        if doc_id in indexes:
+            _document_links(run, rank, doc_id, doc, indexes[doc_id])
+    out.nodes = _external_nodes(g, run.first_mention, doc_plan)
     out.edges = _merge(out.links)
     return out
+
+
+@dataclass
+class _LinkRun:
+    """What every document's mentions are resolved against, and what they add to."""
+
+    g: Gazetteer
+    cues: CueBook
+    doc_plan: Mapping[str, str]
+    made: set[tuple[str, str]]
+    out: CrossPlanLinks
+    first_mention: dict[str, Provenance] = field(default_factory=dict)
+
+
+def _document_links(run: _LinkRun, rank: int, doc_id: str, doc: DocInput, idx: DocIndex) -> None:
+    """The typed plan mentions of one document (the rank of the document orders merged edges)."""
+    lines = doc.source.lines
+    text = "\n".join(lines)
+    starts = line_starts(text)
+    mentions = find_plan_mentions(text, run.g, doc_id)
+    skipped = [
+        (r, region.reason)
+        for region in run.g.skip_regions
+        if region.document == doc_id
+        for r in [region.lines(lines)]
+        if r is not None
+    ]
+    for m in mentions:
+        first = line_of(starts, m.start)
+        last = line_of(starts, max(m.start, m.end - 1))
+        skip = next((why for r, why in skipped if first in r), None)
+        if skip is not None:
+            run.out.dropped.append((doc_id, first, m.surface, skip))
+            continue
+        if not m.accepted:
+            run.out.dropped.append((doc_id, first, m.surface, m.rejected or "not a plan"))
+            continue
+        assert m.plan is not None
+        entry = run.g.entry(m.plan)
+        if entry.document == doc_id:
+            continue  # a document naming its own plan
+        if is_toc_line(lines[first - 1]):
+            run.out.dropped.append((doc_id, first, m.surface, "table of contents"))
+            continue
+        lo, hi = paragraph_lines(lines, first, last)
+        span = (starts[lo - 1], starts[hi] - 1 if hi < len(starts) else len(text))
+        others = [o for o in mentions if o.start < span[1] and o.end > span[0]]
+        typing = classify(text, span, m, others, run.cues)
+        item = idx.item_at(first)
+        if entry.document is not None and entry.document in run.doc_plan:
+            plan_node = run.doc_plan[entry.document]
+        else:
+            plan_node = external_plan_id(entry.id)
+        if any((a, plan_node) in run.made for a in idx.ancestors_or_self(item)):
+            run.out.dropped.append((doc_id, first, m.surface, "linked by the document's reader"))
+            continue
+        prov = _prov(doc, first, last, typing, starts, m.alias_reason)
+        run.first_mention.setdefault(plan_node, doc.prov(first, last))
+        src, dst = (item, plan_node) if typing.direction == "forward" else (plan_node, item)
+        attrs: dict[str, Any] = {
+            "method": METHOD,
+            "plan": entry.id,
+            "surface": m.surface,
+            "cue": typing.cue,
+            "rule": typing.rule,
+            "direction": typing.direction,
+            "mentioning": item,
+        }
+        if m.alias_reason:
+            # The words name this plan only here: the gazetteer says why (data/plans.yaml).
+            attrs["alias"] = m.surface
+            attrs["alias_reason"] = m.alias_reason
+        run.out.links.append(
+            Link(
+                source=src,
+                target=dst,
+                type=typing.type,
+                provenance=prov,
+                attrs=attrs,
+                doc_rank=rank,
+                line=first,
+            )
+        )
 
 
 def _external_nodes(g: Gazetteer, first_mention: Mapping[str, Provenance], doc_plan: Mapping[str, str]) -> list[Node]:

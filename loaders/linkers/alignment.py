@@ -1,7 +1,7 @@
 """Inferred alignments: items of different plans that say the same thing. Pure functions.
 
 Each unit (an initiative, strategy or measure, by default) is its title plus its description,
-folded like names (width, script, case; see loaders.plan_mentions) and cut into runs of letters.
+folded like names (width, script, case; see loaders.linkers.plan_mentions) and cut into runs of letters.
 Similarity is the cosine of TF-IDF vectors over character 2- and 3-grams (binary term frequency:
 titles and descriptions are short), which works for Chinese without word segmentation. Grams in
 more than `max_df` of the units (推動, 發展, 技術) carry no signal and are dropped.

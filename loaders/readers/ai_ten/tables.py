@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel
 from rapidfuzz import fuzz
 
 from core.source import SourceText
 from core.text import clean_title, ends_sentence, match_key
+from loaders.context import ProfileSection
 
 _TAG = re.compile(r"<[^>]+>")
 _NUMBERED = re.compile(r"(?:^|(?<=\s))(\d{1,2})\s*[.．]\s*(?=\S)")
@@ -34,7 +34,7 @@ _ROC_MIN, _ROC_MAX = 80, 150
 _CLOSERS = ("」", ")", "）", "』")
 
 
-class TableSpec(BaseModel):
+class TableSpec(ProfileSection):
     """Where the tables are and how their cells are read (a profile's `tables` section)."""
 
     caption: str

@@ -1,0 +1,1 @@
+"""Documents with no structure to extract: a Document node only."""
