@@ -22,12 +22,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import opencc
-import yaml
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from graph.model import Edge, EdgeType, Node, NodeKind, Provenance
 from loaders.corpus import DATA_DIR
+from loaders.source import parse_config_yaml, read_config_text
 
 AGENCIES_FILE = DATA_DIR / "agencies.yaml"
 REF_DOCUMENT = "ref:agencies"
@@ -453,8 +453,11 @@ def split_agency_list(cell: str, book: AgencyBook | None = None) -> list[str]:
 
 
 def load_agency_book(path: Path = AGENCIES_FILE) -> AgencyBook:
-    text = path.read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    """The gazetteer at `path` (a regular UTF-8 file); DocumentError (a ValueError) when it cannot be read."""
+    text = read_config_text(path, "the agency gazetteer")
+    raw = parse_config_yaml(str(path), text, "the agency gazetteer")
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path.name}: the agency gazetteer must be a mapping with an 'agencies' list")
     lines = text.split("\n")
     records: dict[str, AgencyRecord] = {}
     for entry in raw.get("agencies", []):

@@ -6,21 +6,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from graph.model import DocumentMeta, Edge, EdgeType, LoadWarning, Node, NodeKind, Provenance
 from loaders.corpus import DATA_DIR
-from loaders.source import DocumentError, SourceText
+from loaders.paths import PathRefused, child_path, shown
+from loaders.source import DocumentError, SourceText, parse_config_yaml, read_config_text
 
 PROFILES_DIR = DATA_DIR / "profiles"
 
 
 def read_profile(name: str, profiles_dir: Path = PROFILES_DIR) -> dict[str, Any]:
-    path = profiles_dir / f"{name}.yaml"
+    """The loader profile `name`: a file inside `profiles_dir` (see loaders.paths)."""
+    label = str(profiles_dir / f"{name}.yaml")  # the manifest bounds a profile name's length
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError:
-        raise DocumentError(str(path), f"no loader profile named {name!r}") from None
+        path = child_path(profiles_dir, f"{name}.yaml", "", "the profiles directory")
+    except PathRefused as exc:
+        raise DocumentError(str(profiles_dir), str(exc)) from None
+    if not path.exists():
+        raise DocumentError(label, f"no loader profile named {shown(name)}")
+    data = parse_config_yaml(label, read_config_text(path, "the profile", label), "the profile")
     if not isinstance(data, dict) or "reader" not in data:
         raise DocumentError(str(path), "a profile must be a mapping with a 'reader' key")
     return data

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.model import DocumentMeta, GraphBatch, LoadWarning
+from graph.model import DocumentMeta, GraphBatch, LoadWarning, Node, NodeKind
 from loaders.agencies import AgencyBook, AgencyCollector, load_agency_book
 from loaders.context import PROFILES_DIR, DocInput, DocResult, read_profile
 from loaders.corpus import DEFAULT_CORPUS, read_manifest
 from loaders.registry import Registry
-from loaders.source import DocumentError, SourceText, read_source
+from loaders.source import MANIFEST_NAME, DocumentError, SourceText, read_document
 
 log = logging.getLogger("policygraph")
 
@@ -50,12 +50,35 @@ def _load_components() -> None:
 ProgressFn = Callable[[str], None]
 
 
-def read_corpus_sources(corpus_dir: Path) -> list[tuple[DocumentMeta, SourceText]]:
+def read_corpus_sources(corpus_dir: Path, allow_empty: bool = False) -> list[tuple[DocumentMeta, SourceText]]:
     out = []
-    for meta in read_manifest(corpus_dir):
-        src = read_source(corpus_dir / meta.file)
+    for meta in read_manifest(corpus_dir, allow_empty):
+        src = read_document(corpus_dir, meta.id, meta.file)
         out.append((meta.model_copy(update={"sha256": src.sha256}), src))
     return out
+
+
+def _check_document_ids(sources: list[tuple[DocumentMeta, SourceText]], book: AgencyBook) -> None:
+    """A document id must not be an agency's id: queries take a bare agency id for its node."""
+    for meta, _ in sources:
+        if meta.id in book.records:
+            raise DocumentError(
+                MANIFEST_NAME,
+                f"manifest entry {meta.id!r}, field 'id': {meta.id!r} is the id of an agency in "
+                f"{book.path.name}; give the document another id",
+            )
+
+
+def _check_node_ids(sources: list[tuple[DocumentMeta, SourceText]], nodes: list[Node]) -> None:
+    """A document's node id (its manifest id) must not be the id of any other node of the graph."""
+    doc_ids = {meta.id for meta, _ in sources}
+    for n in nodes:
+        if n.id in doc_ids and n.kind is not NodeKind.DOCUMENT:
+            raise DocumentError(
+                MANIFEST_NAME,
+                f"manifest entry {n.id!r}, field 'id': {n.id!r} is also the id of a {n.kind.value} node of "
+                f"document {n.document!r}; give the document another id",
+            )
 
 
 def read_documents(
@@ -66,14 +89,16 @@ def read_documents(
 ) -> LoadContext:
     """Reader stage: each document read by its profile's reader, before any linker runs."""
     _load_components()
-    ctx = LoadContext(agencies=AgencyCollector(book or load_agency_book()))
+    book = book or load_agency_book()
+    _check_document_ids(sources, book)
+    ctx = LoadContext(agencies=AgencyCollector(book))
     for meta, src in sources:
         if progress:
             progress(f"parse {meta.file}")
         try:
             profile = read_profile(meta.profile, profiles_dir)
         except DocumentError as exc:  # name the document whose manifest entry asks for it
-            raise DocumentError(meta.file, f"manifest entry {meta.id!r}: {exc.reason}") from None
+            raise DocumentError(meta.file, f"manifest entry {meta.id!r}, field 'profile': {exc.reason}") from None
         doc = DocInput(meta, src, profile)
         try:
             reader = readers.get(str(profile["reader"]))
@@ -109,6 +134,7 @@ def build_batch(
         ctx.results[f"linker:{name}"] = linkers.get(name)(ctx)
     agency_nodes, agency_edges = ctx.agencies.build()
     nodes = [n for r in ctx.results.values() for n in r.nodes] + agency_nodes
+    _check_node_ids(sources, nodes)
     edges = [e for r in ctx.results.values() for e in r.edges] + agency_edges
     warnings: list[LoadWarning] = [w for r in ctx.results.values() for w in r.warnings]
     return GraphBatch(
@@ -119,7 +145,9 @@ def build_batch(
     )
 
 
-def load_corpus(corpus_dir: Path = DEFAULT_CORPUS, progress: ProgressFn | None = None) -> GraphBatch:
+def load_corpus(
+    corpus_dir: Path = DEFAULT_CORPUS, progress: ProgressFn | None = None, allow_empty: bool = False
+) -> GraphBatch:
     if progress:
         progress(f"read {corpus_dir}")
-    return build_batch(read_corpus_sources(corpus_dir), progress=progress)
+    return build_batch(read_corpus_sources(corpus_dir, allow_empty), progress=progress)

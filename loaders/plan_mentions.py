@@ -24,12 +24,12 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from graph.model import DocumentMeta, EdgeType
 from loaders.corpus import DATA_DIR
 from loaders.fold import MARKUP, fold, fold_char, fold_name
+from loaders.source import DocumentError, read_config_yaml
 from loaders.text import HTML_TAG
 
 PLANS_FILE = DATA_DIR / "plans.yaml"
@@ -170,11 +170,9 @@ class ReferenceError(ValueError):
 
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReferenceError(f"{path}: cannot read it ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ReferenceError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+        return read_config_yaml(path, "the reference file")
+    except DocumentError as exc:
+        raise ReferenceError(str(exc)) from None
 
 
 def _validated(model: type[BaseModel], path: Path) -> BaseModel:

@@ -9,13 +9,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from graph.model import HIERARCHY_KINDS, DocumentMeta, Edge, EdgeType, GraphBatch, LoadWarning, Node
 from graph.store import GraphStore
 from loaders.agencies import REF_DOCUMENT
 from loaders.context import read_profile
-from loaders.source import DocumentError, SourceText, read_source
+from loaders.source import DocumentError, SourceText, read_config_yaml, read_document, read_source
 from queries.integrity.reference import (
     References,
     ResponsibilityExpected,
@@ -135,8 +133,10 @@ class CheckContext:
     def plan_gazetteer(self) -> set[str]:
         """Ids of the plan gazetteer's entries (empty when there is no gazetteer file)."""
         try:
-            raw = yaml.safe_load(self.refs.plans.read_text(encoding="utf-8")) or {}
-        except OSError:
+            raw = read_config_yaml(self.refs.plans, "the plan gazetteer") or {}
+        except DocumentError:
+            return set()
+        if not isinstance(raw, dict):
             return set()
         return {str(p["id"]) for p in raw.get("plans", []) if isinstance(p, dict) and "id" in p}
 
@@ -161,7 +161,10 @@ class CheckContext:
                 return f"{document!r} is not a document of this graph"
             if self.corpus_dir is None:
                 return "no corpus directory was given"
-            path = self.corpus_dir / meta.file
+            try:
+                return read_document(self.corpus_dir, meta.id, meta.file)
+            except DocumentError as exc:
+                return str(exc)
         try:
             return read_source(path)
         except DocumentError as exc:

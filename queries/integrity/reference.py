@@ -19,6 +19,7 @@ from graph.model import EdgeType, NodeKind
 from loaders.agencies import AGENCIES_FILE, AgencyRecord, index_collisions
 from loaders.context import PROFILES_DIR
 from loaders.corpus import DATA_DIR
+from loaders.source import DocumentError, parse_config_yaml, read_config_text, read_config_yaml
 from queries.integrity.model import Severity
 
 STATED_COUNTS_FILE = DATA_DIR / "stated_counts.yaml"
@@ -82,11 +83,9 @@ class ResponsibilityExpected(BaseModel):
 
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReferenceDataError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ReferenceDataError(f"{path}: not valid YAML: {exc}".splitlines()[0]) from None
+        return read_config_yaml(path, "the reference file")
+    except DocumentError as exc:
+        raise ReferenceDataError(str(exc)) from None
 
 
 def _first_error(path: Path, exc: ValidationError) -> ReferenceDataError:
@@ -115,12 +114,15 @@ def load_responsibility_expected(path: Path = RESPONSIBILITY_FILE) -> Responsibi
 
 def read_gazetteer_records(path: Path) -> dict[str, AgencyRecord]:
     """The agency gazetteer's records without building the resolver (which refuses a name that
-    means two agencies), each with the line of its entry. Raises OSError, yaml.YAMLError or
-    ValueError (an entry that is not a record)."""
-    text = path.read_text(encoding="utf-8")
+    means two agencies), each with the line of its entry. Raises ValueError (DocumentError when it
+    cannot be read or parsed; an entry that is not a record) or AttributeError (not a mapping)."""
+    text = read_config_text(path, "the agency gazetteer")
     lines = text.split("\n")
     records: dict[str, AgencyRecord] = {}
-    for entry in (yaml.safe_load(text) or {}).get("agencies", []):
+    raw = parse_config_yaml(str(path), text, "the agency gazetteer") or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: the agency gazetteer must be a mapping with an 'agencies' list")
+    for entry in raw.get("agencies", []):
         rec = AgencyRecord.model_validate(entry)
         rec.line = next((i for i, s in enumerate(lines, 1) if re.match(rf"\s*- id: {re.escape(rec.id)}\s*$", s)), 0)
         records[rec.id] = rec
