@@ -132,6 +132,7 @@ class Edge(BaseModel):
 DOCUMENT_ID = re.compile(r"[0-9A-Za-z\u3400-\u9fff][0-9A-Za-z\u3400-\u9fff._-]{0,63}")
 YEARS = (1900, 2200)
 _PUBLISHED = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _TEXT = 500  # title, short name, an alias
 _NAME = 200  # kind, issuer, profile
 _PATH = 1024
@@ -155,6 +156,16 @@ class DocumentMeta(BaseModel):
     period_end: int | None = Field(default=None, ge=YEARS[0], le=YEARS[1])
     profile: str = Field(min_length=1, max_length=_NAME)
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+    @field_validator("file", "title", "short_name", "aliases", "kind", "issuer", "profile")
+    @classmethod
+    def _printable(cls, v: str | list[str]) -> str | list[str]:
+        # A newline would split one-line messages that quote the value; a lone surrogate (YAML's
+        # "\ud800") cannot be encoded for a database or a response.
+        for text in [v] if isinstance(v, str) else v:
+            if _UNPRINTABLE.search(text):
+                raise ValueError("control characters and lone surrogates are not allowed")
+        return v
 
     @field_validator("id")
     @classmethod
