@@ -26,12 +26,16 @@ from app.settings import Settings
 from graph.embedded_store import EmbeddedStore
 from graph.model import DocumentMeta, GraphBatch, NodeKind
 from graph.store import GraphStore
+from loaders.agencies import load_agency_book
 from loaders.context import read_profile
 from loaders.corpus import DEFAULT_CORPUS, read_manifest
 from loaders.paths import PathRefused, open_regular, read_regular
 from loaders.pipeline import build_batch, load_corpus, read_corpus_sources
+from loaders.plan_mentions import ReferenceError as PlanReferenceError
+from loaders.plan_mentions import load_cues, load_gazetteer
 from loaders.source import DocumentError, read_source
 from queries.integrity.history import HistoryError, RunHistory
+from queries.integrity.reference import ReferenceDataError, load_responsibility_expected, load_stated_counts
 
 # Nothing here may wait on a FIFO: a hang fails the test instead of stalling the run.
 pytestmark = pytest.mark.timeout(120)
@@ -110,6 +114,12 @@ def _symlinked_dir_out(corpus: Path) -> str:
     return "etc/passwd"
 
 
+def _symlink_loop(corpus: Path) -> str:
+    (corpus / "a.txt").symlink_to("b.txt")
+    (corpus / "b.txt").symlink_to("a.txt")
+    return "a.txt"
+
+
 def _sneaky_parent(corpus: Path) -> str:
     (corpus / "sub").mkdir()
     return "sub/../../" + _parent_escape(corpus)
@@ -122,6 +132,7 @@ ESCAPES: dict[str, tuple[Callable[[Path], str], str]] = {
     "symlink to a file outside": (_symlink_out, "symlink leading outside the corpus directory"),
     "symlinked directory outside": (_symlinked_dir_out, "symlink leading outside the corpus directory"),
     "empty name": (lambda corpus: " ", "is not a file name"),
+    "symlink loop": (_symlink_loop, "cannot be resolved"),
     "NUL in the name": (lambda corpus: "a\x00b.txt", "is not a file name"),
 }
 
@@ -278,6 +289,20 @@ def test_the_agency_gazetteer_must_be_a_regular_file(corpus_copy: Path, tmp_path
         assert code != 0 and "Traceback" not in output, output
         assert len([s for s in output.splitlines() if s.strip()]) == 1, output
         assert "not a regular file" in output, output
+
+
+def test_the_reference_files_must_be_regular_files(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    for special in (tmp_path / "pipe.yaml", Path("/dev/zero"), tmp_path):
+        for load, error in (
+            (load_gazetteer, PlanReferenceError),
+            (load_cues, PlanReferenceError),
+            (load_stated_counts, ReferenceDataError),
+            (load_responsibility_expected, ReferenceDataError),
+            (load_agency_book, DocumentError),
+        ):
+            with pytest.raises(error, match="not a regular file"):
+                load(special)
 
 
 def test_the_check_history_must_be_a_regular_file(tmp_path: Path) -> None:
