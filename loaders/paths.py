@@ -50,7 +50,9 @@ def child_path(directory: Path, name: object, what: str, where: str = "its direc
         raise PathRefused(f"{lead}{shown(name)} is an absolute path; give a name inside {where}")
     root = directory.resolve()
     lexical = Path(os.path.normpath(root / name))
-    if not lexical.is_relative_to(root) or lexical == root:
+    if lexical == root:
+        raise PathRefused(f"{lead}{shown(name)} names {where} itself, not a file in it")
+    if not lexical.is_relative_to(root):
         raise PathRefused(f"{lead}{shown(name)} leads outside {where} (..); refused")
     try:
         target = (root / name).resolve()

@@ -152,7 +152,8 @@ def read_document(corpus_dir: Path, doc_id: str, name: str) -> SourceText:
     try:
         path = child_path(corpus_dir, name, what, "the corpus directory")
     except PathRefused as exc:
-        raise DocumentError(str(corpus_dir / MANIFEST_NAME), str(exc)) from None
+        # Not the full path: document.lines passes this to API clients, who need not learn it.
+        raise DocumentError(MANIFEST_NAME, str(exc)) from None
     # The resolved path has no symlink left: O_NOFOLLOW keeps one swapped in since from being followed.
     return read_source(path, name if len(name) <= ECHO_CHARS else shown(name), what, follow_symlinks=False)
 

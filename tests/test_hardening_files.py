@@ -29,7 +29,7 @@ from graph.store import GraphStore
 from loaders.agencies import load_agency_book
 from loaders.context import read_profile
 from loaders.corpus import DEFAULT_CORPUS, read_manifest
-from loaders.paths import PathRefused, open_regular, read_regular
+from loaders.paths import PathRefused, child_path, open_regular, read_regular
 from loaders.pipeline import build_batch, load_corpus, read_corpus_sources
 from loaders.plan_mentions import ReferenceError as PlanReferenceError
 from loaders.plan_mentions import load_cues, load_gazetteer
@@ -133,7 +133,7 @@ ESCAPES: dict[str, tuple[Callable[[Path], str], str]] = {
     "symlinked directory outside": (_symlinked_dir_out, "symlink leading outside the corpus directory"),
     "empty name": (lambda corpus: " ", "is not a file name"),
     "symlink loop": (_symlink_loop, "cannot be resolved"),
-    "NUL in the name": (lambda corpus: "a\x00b.txt", "is not a file name"),
+    "NUL in the name": (lambda corpus: "a\x00b.txt", "control characters"),
 }
 
 
@@ -142,9 +142,10 @@ def test_a_file_outside_the_corpus_is_refused(corpus_copy: Path, case: str) -> N
     make, expected = ESCAPES[case]
     _set_first(corpus_copy, file=make(corpus_copy))
     message = _refused(corpus_copy)
-    assert "manifest.yaml" in message and "manifest entry 'st-plan-114', field 'file'" in message, message
+    # "manifest entry 'st-plan-114', field 'file'", or "manifest entry 1 (id 'st-plan-114'), field 'file'"
+    assert "manifest.yaml" in message and "'st-plan-114'" in message and "field 'file'" in message, message
     assert expected in message, message
-    _cli_refuses(corpus_copy, "manifest entry 'st-plan-114', field 'file'", expected)
+    _cli_refuses(corpus_copy, "'st-plan-114'", "field 'file'", expected)
 
 
 def test_a_symlink_inside_the_corpus_is_followed(corpus_copy: Path) -> None:
@@ -350,6 +351,7 @@ def test_document_lines_never_serve_a_file_outside_the_corpus(passwd_store: Grap
     errors = response.json()["errors"]
     assert errors[0]["extensions"]["code"] == "NOT_FOUND", errors
     assert "leads outside the corpus directory" in errors[0]["message"]
+    assert str(DEFAULT_CORPUS) not in body  # nor where the corpus lives
 
 
 def test_a_failed_reload_keeps_the_previous_graph(corpus_copy: Path) -> None:
@@ -509,3 +511,10 @@ def test_open_regular_never_blocks_on_a_fifo(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe")
     with pytest.raises(PathRefused, match="FIFO"):
         open_regular(tmp_path / "pipe", "document")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "a\x00b.txt", ".", "sub/..", "./", 42, None])
+def test_child_path_refuses_names_that_are_not_files_inside(tmp_path: Path, name: object) -> None:
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(PathRefused):
+        child_path(tmp_path, name, "manifest entry 'x', field 'file'")
