@@ -74,7 +74,7 @@ def _stored_warnings(store: GraphStore, settings: Settings) -> list[LoadWarning]
     if recorded is not None:
         return recorded
     try:
-        batch = load_corpus(settings.corpus)
+        batch = load_corpus(settings.corpus, allow_empty=settings.allow_empty_corpus)
     except (DocumentError, ValueError):
         return None
     return list(batch.warnings) if generation_id(batch) == info.generation else None
@@ -90,7 +90,7 @@ def _check_served(settings: Settings, only: list[str] | None, refs: References) 
             # The embedded store is this process's: the served graph is the configured corpus, loaded.
             try:
                 with progress_display() as progress:
-                    batch = load_corpus_with(settings.corpus, refs, progress)
+                    batch = load_corpus_with(settings.corpus, refs, progress, settings.allow_empty_corpus)
             except GazetteerRefused as exc:  # no graph: report the gazetteer's ambiguous names
                 return check_without_graph(exc.load_error, settings.corpus, only, refs)
             store.replace(batch)
@@ -209,7 +209,10 @@ def check_command(
     )
     refs = References(agencies=agencies) if agencies is not None else References()
     try:
-        report = check_corpus(settings.corpus, only, refs) if dry_run else _check_served(settings, only, refs)
+        if dry_run:
+            report = check_corpus(settings.corpus, only, refs, settings.allow_empty_corpus)
+        else:
+            report = _check_served(settings, only, refs)
         if record:
             RunHistory(history_path(settings.history_db)).record(report, "dry-run" if dry_run else "cli")
     except (DocumentError, UnknownCheck, StoreUnavailable, HistoryError, ReferenceDataError) as exc:

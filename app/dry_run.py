@@ -15,7 +15,10 @@ from queries.integrity import IntegrityReport, References, check_batch, check_wi
 
 
 def load_corpus_with(
-    corpus_dir: Path, refs: References | None = None, progress: ProgressFn | None = None
+    corpus_dir: Path,
+    refs: References | None = None,
+    progress: ProgressFn | None = None,
+    allow_empty: bool = False,
 ) -> GraphBatch:
     """Build the corpus with the reference data's gazetteer and profiles (the bundled ones by
     default). Raises DocumentError for a document that cannot be read, GazetteerRefused for a
@@ -23,7 +26,7 @@ def load_corpus_with(
     refs = refs or References()
     if progress:
         progress(f"read {corpus_dir}")
-    sources = read_corpus_sources(corpus_dir)
+    sources = read_corpus_sources(corpus_dir, allow_empty=allow_empty)
     try:
         book = load_agency_book(refs.agencies)
     except OSError as exc:
@@ -37,14 +40,14 @@ def load_corpus_with(
 
 
 def check_corpus(
-    corpus_dir: Path, only: Iterable[str] | None = None, refs: References | None = None
+    corpus_dir: Path, only: Iterable[str] | None = None, refs: References | None = None, allow_empty: bool = False
 ) -> IntegrityReport:
     """Dry run of a corpus directory (raises DocumentError when a document cannot be read at all).
     A gazetteer the loader refuses because a name means two agencies is reported, not raised: the
     ambiguous-alias findings, and every check that needs the graph skipped."""
     refs = refs or References()
     try:
-        batch = load_corpus_with(corpus_dir, refs)
+        batch = load_corpus_with(corpus_dir, refs, allow_empty=allow_empty)
     except GazetteerRefused as exc:
         return check_without_graph(exc.load_error, corpus_dir, only, refs)
     return check_batch(batch, corpus_dir, only, refs)

@@ -50,7 +50,9 @@ class GraphService:
         self._load_lock = threading.Lock()
 
     def build(self, corpus: Path | None = None, progress: ProgressFn | None = None) -> GraphBatch:
-        return load_corpus(corpus or self.settings.corpus, progress=progress)
+        return load_corpus(
+            corpus or self.settings.corpus, progress=progress, allow_empty=self.settings.allow_empty_corpus
+        )
 
     def reload(self, corpus: Path | None = None, progress: ProgressFn | None = None) -> LoadReport:
         """Build from the corpus and replace the served graph; on any error keep the old one."""

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     check_interval_seconds: float = 0
     check_cron: str | None = None
     history_db: Path | None = None
+    # Serve an empty graph when the manifest lists no documents (refused by default: an empty
+    # manifest is far more often a mistake than an intent).
+    allow_empty_corpus: bool = False
 
     @property
     def store_name(self) -> str:

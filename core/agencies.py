@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from core.errors import PolicyGraphError
 from core.fold import norm_key
 from core.paths import AGENCIES_FILE
+from core.source import parse_config_yaml, read_config_text
 
 REF_DOCUMENT = "ref:agencies"
 
@@ -449,11 +449,13 @@ def _entry_line(lines: list[str], agency_id: str) -> int:
 def read_records(path: Path, *, unique_ids: bool = True) -> tuple[dict[str, AgencyRecord], list[str]]:
     """The gazetteer's records (each with the line of its entry) and its collectives, without
     building the resolver, so a gazetteer in which a name means two agencies can still be checked.
-    Raises OSError, yaml.YAMLError, ValueError (an entry that is not a record; an id listed twice,
-    unless `unique_ids` is False: the checks then see the last entry of that id) or AttributeError
-    (a file that is not a mapping)."""
-    text = path.read_text(encoding="utf-8")
-    raw = yaml.safe_load(text) or {}
+    Only a regular UTF-8 file is read; raises DocumentError (a ValueError) when it cannot be read or
+    parsed, ValueError (an entry that is not a record, a file that is not a mapping; an id listed twice,
+    unless `unique_ids` is False: the checks then see the last entry of that id)."""
+    text = read_config_text(path, "the agency gazetteer")
+    raw = parse_config_yaml(str(path), text, "the agency gazetteer") or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path.name}: the agency gazetteer must be a mapping with an 'agencies' list")
     lines = text.split("\n")
     records: dict[str, AgencyRecord] = {}
     for entry in raw.get("agencies", []):
@@ -488,7 +490,7 @@ def gazetteer_collisions(path: Path) -> dict[str, list[str]]:
     """Names (keys) of the gazetteer that mean more than one agency; empty when it cannot be read."""
     try:
         return index_collisions(read_records(path, unique_ids=False)[0])
-    except (OSError, ValueError, yaml.YAMLError, AttributeError):
+    except (OSError, ValueError):
         return {}
 
 

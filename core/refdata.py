@@ -5,22 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from core.errors import ReferenceDataError, first_line
+from core.errors import ReferenceDataError
+from core.source import DocumentError, read_config_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def read_yaml(path: Path) -> object:
-    """The parsed file; ReferenceDataError (one line naming the file) when it cannot be read or parsed."""
+    """The parsed file (only a regular file, see core.files); ReferenceDataError (one line naming
+    the file) when it cannot be read or parsed."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReferenceDataError(f"{path}: cannot read it ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ReferenceDataError(f"{path}: not valid YAML: {first_line(str(exc))}") from None
+        return read_config_yaml(path, "the reference file")
+    except DocumentError as exc:
+        raise ReferenceDataError(str(exc)) from None
 
 
 def validation_error(path: Path, exc: ValidationError) -> ReferenceDataError:

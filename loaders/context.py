@@ -7,21 +7,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
+from core.files import PathRefused, child_path, shown
 from core.paths import PROFILES_DIR
-from core.source import DocumentError, SourceText
+from core.source import DocumentError, SourceText, parse_config_yaml, read_config_text
 from graph.model import DocumentMeta, Edge, EdgeType, LoadWarning, Node, NodeKind, Provenance
 from loaders.agency_nodes import AgencyCollector
 
 
 def read_profile(name: str, profiles_dir: Path = PROFILES_DIR) -> dict[str, Any]:
-    path = profiles_dir / f"{name}.yaml"
+    """The loader profile `name`: a file inside `profiles_dir` (see core.files)."""
+    label = str(profiles_dir / f"{name}.yaml")  # the manifest bounds a profile name's length
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError:
-        raise DocumentError(str(path), f"no loader profile named {name!r}") from None
+        path = child_path(profiles_dir, f"{name}.yaml", "", "the profiles directory")
+    except PathRefused as exc:
+        raise DocumentError(str(profiles_dir), str(exc)) from None
+    if not path.exists():
+        raise DocumentError(label, f"no loader profile named {shown(name)}")
+    data = parse_config_yaml(label, read_config_text(path, "the profile", label), "the profile")
     if not isinstance(data, dict) or "reader" not in data:
         raise DocumentError(str(path), "a profile must be a mapping with a 'reader' key")
     return data

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from core.agencies import AgencyBook, load_agency_book
 from core.errors import one_line
 from core.hierarchy import document_order
-from core.source import DocumentError, SourceText, read_source
-from graph.model import DocumentMeta, GraphBatch, LoadWarning
+from core.source import MANIFEST_NAME, DocumentError, SourceText, read_document
+from graph.model import DocumentMeta, GraphBatch, LoadWarning, Node, NodeKind
 from loaders.agency_nodes import AgencyCollector
 from loaders.components import ReaderSpec, linkers, readers
 from loaders.context import PROFILES_DIR, DocInput, LoadContext, Profile, read_profile
@@ -51,12 +51,12 @@ ProgressFn = Callable[[str], None]
 
 
 def read_corpus_sources(
-    corpus_dir: Path, metas: list[DocumentMeta] | None = None
+    corpus_dir: Path, metas: list[DocumentMeta] | None = None, allow_empty: bool = False
 ) -> list[tuple[DocumentMeta, SourceText]]:
     """The documents of the manifest (or of `metas`, read from it already), each with its sha256."""
     out = []
-    for meta in read_manifest(corpus_dir) if metas is None else metas:
-        src = read_source(corpus_dir / meta.file)
+    for meta in read_manifest(corpus_dir, allow_empty) if metas is None else metas:
+        src = read_document(corpus_dir, meta.id, meta.file)
         out.append((meta.model_copy(update={"sha256": src.sha256}), src))
     return out
 
@@ -79,7 +79,7 @@ def _validated_profile(meta: DocumentMeta, profiles_dir: Path) -> tuple[ReaderSp
     try:
         raw = read_profile(meta.profile, profiles_dir)
     except DocumentError as exc:  # name the document whose manifest entry asks for it
-        raise DocumentError(meta.file, f"manifest entry {meta.id!r}: {exc.reason}") from None
+        raise DocumentError(meta.file, f"manifest entry {meta.id!r}, field 'profile': {exc.reason}") from None
     where = f"manifest entry {meta.id!r}: profile {meta.profile!r}"
     try:
         spec = readers.get(str(raw["reader"]))
@@ -93,6 +93,29 @@ def _validated_profile(meta: DocumentMeta, profiles_dir: Path) -> tuple[ReaderSp
         raise DocumentError(meta.file, f"{where} field {field}: {first['msg']}") from None
 
 
+def _check_document_ids(sources: list[tuple[DocumentMeta, SourceText]], book: AgencyBook) -> None:
+    """A document id must not be an agency's id: queries take a bare agency id for its node."""
+    for meta, _ in sources:
+        if meta.id in book.records:
+            raise DocumentError(
+                MANIFEST_NAME,
+                f"manifest entry {meta.id!r}, field 'id': {meta.id!r} is the id of an agency in "
+                f"{book.path.name}; give the document another id",
+            )
+
+
+def _check_node_ids(sources: list[tuple[DocumentMeta, SourceText]], nodes: list[Node]) -> None:
+    """A document's node id (its manifest id) must not be the id of any other node of the graph."""
+    doc_ids = {meta.id for meta, _ in sources}
+    for n in nodes:
+        if n.id in doc_ids and n.kind is not NodeKind.DOCUMENT:
+            raise DocumentError(
+                MANIFEST_NAME,
+                f"manifest entry {n.id!r}, field 'id': {n.id!r} is also the id of a {n.kind.value} node of "
+                f"document {n.document!r}; give the document another id",
+            )
+
+
 def read_documents(
     sources: list[tuple[DocumentMeta, SourceText]],
     book: AgencyBook | None = None,
@@ -104,7 +127,9 @@ def read_documents(
     profile is validated first (`profiles`, when the caller validated them already)."""
     if profiles is None:
         profiles = read_profiles([meta for meta, _ in sources], profiles_dir)
-    ctx = LoadContext(agencies=AgencyCollector(book or load_agency_book()))
+    book = book or load_agency_book()
+    _check_document_ids(sources, book)
+    ctx = LoadContext(agencies=AgencyCollector(book))
     for meta, src in sources:
         if progress:
             progress(f"parse {meta.file}")
@@ -140,6 +165,7 @@ def build_batch(
         ctx.results[f"linker:{linker.name}"] = linker.link(ctx)
     agency_nodes, agency_edges = ctx.agencies.build()
     nodes = [n for r in ctx.results.values() for n in r.nodes] + agency_nodes
+    _check_node_ids(sources, nodes)
     edges = [e for r in ctx.results.values() for e in r.edges] + agency_edges
     warnings: list[LoadWarning] = [w for r in ctx.results.values() for w in r.warnings]
     return GraphBatch(
@@ -151,11 +177,14 @@ def build_batch(
 
 
 def load_corpus(
-    corpus_dir: Path = DEFAULT_CORPUS, progress: ProgressFn | None = None, profiles_dir: Path = PROFILES_DIR
+    corpus_dir: Path = DEFAULT_CORPUS,
+    progress: ProgressFn | None = None,
+    profiles_dir: Path = PROFILES_DIR,
+    allow_empty: bool = False,
 ) -> GraphBatch:
     if progress:
         progress(f"read {corpus_dir}")
-    metas = read_manifest(corpus_dir)
+    metas = read_manifest(corpus_dir, allow_empty)
     profiles = read_profiles(metas, profiles_dir)  # a bad profile is refused before any file is read
     sources = read_corpus_sources(corpus_dir, metas)
     return build_batch(sources, profiles_dir=profiles_dir, progress=progress, profiles=profiles)

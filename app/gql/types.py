@@ -18,7 +18,7 @@ from app.gql.connection import Connection, paginate
 from app.gql.context import Ctx
 from app.gql.errors import BadInput, NotFound
 from app.gql.limits import bounded
-from core.source import DocumentError, read_source
+from core.source import DocumentError, read_document
 from graph.model import DocumentMeta, EdgeType, NodeKind, Provenance
 from graph.model import Edge as GraphEdge
 from graph.model import Node as GraphNode
@@ -152,8 +152,8 @@ class SourceLine:
 
 
 @lru_cache(maxsize=16)
-def _read_lines(path: str, sha256: str | None) -> tuple[str, ...]:
-    src = read_source(FsPath(path))
+def _read_lines(corpus: str, doc_id: str, file: str, sha256: str | None) -> tuple[str, ...]:
+    src = read_document(FsPath(corpus), doc_id, file)  # inside the corpus directory, a regular file
     if sha256 is not None and src.sha256 != sha256:
         raise NotFound(f"{src.file} changed since it was loaded; reload to see its text")
     return src.lines
@@ -162,7 +162,7 @@ def _read_lines(path: str, sha256: str | None) -> tuple[str, ...]:
 def source_lines(corpus: FsPath, meta: DocumentMeta) -> tuple[str, ...]:
     """The text of a loaded document, from the corpus directory the service reads."""
     try:
-        return _read_lines(str(corpus / meta.file), meta.sha256)
+        return _read_lines(str(corpus), meta.id, meta.file, meta.sha256)
     except DocumentError as exc:
         raise NotFound(f"the text of {meta.id} is not available here: {exc}") from None
 

@@ -12,7 +12,7 @@ from typing import Any
 from core.agencies import REF_DOCUMENT
 from core.hierarchy import children_of, parents_of
 from core.plans import load_gazetteer
-from core.source import DocumentError, SourceText, read_source
+from core.source import DocumentError, SourceText, read_document, read_source
 from graph.model import HIERARCHY_KINDS, DocumentMeta, Edge, EdgeType, GraphBatch, LoadWarning, Node
 from graph.store import GraphStore
 from loaders.context import read_profile
@@ -149,7 +149,10 @@ class CheckContext:
                 return f"{document!r} is not a document of this graph"
             if self.corpus_dir is None:
                 return "no corpus directory was given"
-            path = self.corpus_dir / meta.file
+            try:
+                return read_document(self.corpus_dir, meta.id, meta.file)
+            except DocumentError as exc:
+                return str(exc)
         try:
             return read_source(path)
         except DocumentError as exc:

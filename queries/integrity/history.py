@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from core.errors import PolicyGraphError
+from core.files import PathRefused, regular_or_absent
 from graph.model import LoadWarning
 from queries.integrity.model import Finding, IntegrityReport, RunRecord, Summary
 
@@ -87,7 +88,11 @@ class RunHistory:
             try:
                 if not self._ready:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
+                # SQLite would open a FIFO or a device too (and hang or fail later): only a regular file.
+                regular_or_absent(self.path, "the check history (POLICYGRAPH_HISTORY_DB)")
                 con = sqlite3.connect(self.path, timeout=10)
+            except PathRefused as exc:
+                raise HistoryError(str(exc)) from None
             except (OSError, sqlite3.Error) as exc:
                 raise HistoryError(f"cannot open the check history {self.path}: {exc}") from None
             try:
