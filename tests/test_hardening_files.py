@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from loaders.plan_mentions import ReferenceError as PlanReferenceError
-from loaders.plan_mentions import load_cues, load_gazetteer
 from typer.testing import CliRunner
 
 from app.cli import cli
@@ -26,16 +24,19 @@ from app.main import create_app
 from app.service import GraphService
 from app.settings import Settings
 from core.agencies import load_agency_book
+from core.errors import ReferenceDataError
 from core.files import PathRefused, child_path, open_regular, read_regular
+from core.plans import load_gazetteer
 from core.source import DocumentError, read_source
 from graph.embedded_store import EmbeddedStore
 from graph.model import DocumentMeta, GraphBatch, NodeKind
 from graph.store import GraphStore
 from loaders.context import read_profile
 from loaders.corpus import DEFAULT_CORPUS, read_manifest
+from loaders.linkers.plan_mentions import load_cues
 from loaders.pipeline import build_batch, load_corpus, read_corpus_sources
 from queries.integrity.history import HistoryError, RunHistory
-from queries.integrity.reference import ReferenceDataError, load_responsibility_expected, load_stated_counts
+from queries.integrity.reference import load_responsibility_expected, load_stated_counts
 
 # Nothing here may wait on a FIFO: a hang fails the test instead of stalling the run.
 pytestmark = pytest.mark.timeout(120)
@@ -296,8 +297,8 @@ def test_the_reference_files_must_be_regular_files(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.yaml")
     for special in (tmp_path / "pipe.yaml", Path("/dev/zero"), tmp_path):
         for load, error in (
-            (load_gazetteer, PlanReferenceError),
-            (load_cues, PlanReferenceError),
+            (load_gazetteer, ReferenceDataError),
+            (load_cues, ReferenceDataError),
             (load_stated_counts, ReferenceDataError),
             (load_responsibility_expected, ReferenceDataError),
             (load_agency_book, DocumentError),
