@@ -128,8 +128,11 @@ def test_failed_first_load_says_failed_answers_no_graph_and_is_retried(
         # One line naming the document, and that the load is retried.
         assert LOST_FILE in reason and "\n" not in reason and "retrying every 0.5 s" in reason, reason
         assert_no_graph(client, LOST_FILE)
-        # The health field answers without the graph, and says the same.
+        # The health field answers without the graph, and says the same; the integrity history
+        # (a file of its own) stays readable.
         assert client.post("/graphql", json={"query": "{ health }"}).json()["data"] == {"health": "failed"}
+        r = client.post("/graphql", json={"query": "{ integrity { history { totalCount } latest { conforms } } }"})
+        assert "errors" not in r.json() and r.json()["data"]["integrity"]["history"]["totalCount"] == 0, r.json()
 
         # The operator fixes the corpus: the next attempt serves it, no restart.
         (corpus_copy / LOST_FILE).write_bytes(lost)

@@ -140,13 +140,19 @@ class Ctx(BaseContext):
 
     async def run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run one store operation (or a computation over the store) in a worker thread, within
-        the request's call budget and deadline, so a slow database never blocks the event loop."""
+        the request's call budget and deadline, so a slow database never blocks the event loop.
+        NO_GRAPH when the store serves no graph."""
+        return await self._in_thread(partial(self._in_graph, fn, *args, **kwargs))
+
+    async def run_without_graph(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """As `run`, for a read that does not need the graph (the integrity history stays readable
+        while no graph is served)."""
+        return await self._in_thread(partial(fn, *args, **kwargs))
+
+    async def _in_thread(self, call: Callable[[], R]) -> R:
         remaining = self._admit()
         try:
-            return await asyncio.wait_for(
-                anyio.to_thread.run_sync(partial(self._in_graph, fn, *args, **kwargs), abandon_on_cancel=True),
-                remaining,
-            )
+            return await asyncio.wait_for(anyio.to_thread.run_sync(call, abandon_on_cancel=True), remaining)
         except TimeoutError:
             raise QueryTimeout(self.timeout_message()) from None
 
