@@ -157,7 +157,7 @@ class GraphService:
         last = self.last_load
         if last is not None and not last.ok and not last.unavailable:
             # Failed, even while the retry runs: a supervisor must not read a retry as progress.
-            return "failed", (f"the load failed: {last.error}; retrying every {self.settings.load_retry_seconds:g} s")
+            return "failed", f"the load failed: {last.error}; retrying every {self.settings.load_retry_seconds:g} s"
         if self._served is not None:
             return "loading", (
                 f"the graph store holds no graph any more (it served generation {self._served}); reloading the corpus"
@@ -208,17 +208,15 @@ class GraphService:
                 return False
         return True
 
-    def keep_loaded(
-        self, reconnect_seconds: float | None = None, load_retry_seconds: float | None = None
-    ) -> Callable[[], None]:
+    def keep_loaded(self) -> Callable[[], None]:
         """ensure_loaded now, then in a background thread for as long as the service runs: retry
         an unreachable database every `reconnect_seconds`, a failed load every `load_retry_seconds`,
         and reload when the database comes back without the graph (checked every
         `reconnect_seconds`, or at once when a request finds no graph after a good load). The
         service serves meanwhile: /health says why there is no graph. Returns the function that
         stops the thread."""
-        reconnect = reconnect_seconds or self.settings.reconnect_seconds
-        retry = load_retry_seconds or self.settings.load_retry_seconds
+        reconnect = self.settings.reconnect_seconds
+        retry = self.settings.load_retry_seconds
         stop = threading.Event()
         reachable = self.ensure_loaded()
 
