@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from app.console import styled, text_console
 from app.dry_run import GazetteerRefused, check_corpus, load_corpus_with
 from core.errors import ReferenceDataError
 from core.source import DocumentError
@@ -104,7 +105,8 @@ def _check_served(settings: Settings, only: list[str] | None, refs: References) 
 
 
 def render_table(report: IntegrityReport, console: Console, limit: int | None) -> None:
-    """One row per check, then the findings (at most `limit` per check)."""
+    """One row per check, then the findings (at most `limit` per check). `console` is one of
+    app.console's: strings are printed as text, never as markup."""
     t = Table(title="integrity checks", title_justify="left")
     t.add_column("check", no_wrap=True)
     t.add_column("severity")
@@ -114,10 +116,10 @@ def render_table(report: IntegrityReport, console: Console, limit: int | None) -
     for run in report.checks:
         t.add_row(
             run.id,
-            f"[{_STYLE[run.severity]}]{run.severity.value}[/]",
-            f"[{_STATUS_STYLE[run.status]}]{run.status.value}[/]",
+            styled(run.severity.value, _STYLE[run.severity]),
+            styled(run.status.value, _STATUS_STYLE[run.status]),
             str(run.findings),
-            escape("; ".join(run.notes)),
+            "; ".join(run.notes),
         )
     console.print(t)
     if report.findings:
@@ -135,19 +137,22 @@ def render_table(report: IntegrityReport, console: Console, limit: int | None) -
                 continue
             ev = f.evidence[0] if f.evidence else None
             where = f"{ev.document}:{ev.line}" if ev and ev.line else (ev.document if ev else "")
-            f_table.add_row(f"[{_STYLE[f.severity]}]{f.severity.value}[/]", f.check, escape(where), escape(f.message))
+            f_table.add_row(styled(f.severity.value, _STYLE[f.severity]), f.check, where, f.message)
         console.print(f_table)
         if hidden:
             console.print(f"… {hidden} more finding(s) not shown: use --all, or --format json")
     s = report.summary
-    verdict = "[green]conforms[/]" if report.conforms else "[bold red]does not conform[/]"
+    verdict = styled("conforms", "green") if report.conforms else styled("does not conform", "bold red")
     console.print(
-        f"{verdict}: {s.error} error(s), {s.warning} warning(s), {s.info} info; {report.store} store, "
-        f"generation {report.generation or '-'}, {report.duration_ms:.0f} ms",
+        Text.assemble(
+            verdict,
+            f": {s.error} error(s), {s.warning} warning(s), {s.info} info; {report.store} store, "
+            f"generation {report.generation or '-'}, {report.duration_ms:.0f} ms",
+        ),
         highlight=False,
     )
     if report.load_error:
-        console.print(f"[bold red]load error:[/] {escape(report.load_error)}")
+        console.print(Text.assemble(styled("load error:", "bold red"), " ", report.load_error))
 
 
 def check_command(
@@ -188,6 +193,12 @@ def check_command(
     neo4j_database: Annotated[
         str | None, typer.Option("--neo4j-database", help="[env POLICYGRAPH_NEO4J_DATABASE]")
     ] = None,
+    neo4j_graph: Annotated[
+        str | None,
+        typer.Option(
+            "--neo4j-graph", help="The graph's name in the database (default main) [env POLICYGRAPH_NEO4J_GRAPH]"
+        ),
+    ] = None,
 ) -> None:
     """Run the integrity checks; exit 1 when any error-severity check fails (2: could not check)."""
     # Imported here: app.cli imports this module while it registers its commands.
@@ -196,7 +207,7 @@ def check_command(
     if list_checks:
         t = Table("check", "severity", "rationale", title="integrity checks", title_justify="left")
         for c in catalogue():
-            t.add_row(c.id, f"[{_STYLE[c.severity]}]{c.severity.value}[/]", escape(c.rationale))
+            t.add_row(c.id, styled(c.severity.value, _STYLE[c.severity]), c.rationale)
         out.print(t)
         return
 
@@ -206,6 +217,7 @@ def check_command(
         neo4j_user=neo4j_user,
         neo4j_password=neo4j_password,
         neo4j_database=neo4j_database,
+        neo4j_graph=neo4j_graph,
     )
     refs = References(agencies=agencies) if agencies is not None else References()
     try:
@@ -226,7 +238,7 @@ def check_command(
     else:
         if format is CheckFormat.table:
             buf = io.StringIO()
-            render_table(report, Console(file=buf, width=160, color_system=None), limit)
+            render_table(report, text_console(file=buf, width=160, color_system=None), limit)
             text = buf.getvalue()
         else:
             text = to_json(report) if format is CheckFormat.json else to_junit(report)

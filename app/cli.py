@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from app.service import GraphService, LoadReport
+from app.console import error_line, text_console
+from app.service import GraphService, LoadFailed, LoadReport
 from app.settings import Settings
 from graph.store import StoreUnavailable
 
@@ -28,8 +28,8 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = text_console()
+err = text_console(stderr=True)
 
 CorpusOpt = Annotated[
     Path | None, typer.Option("--corpus", help="Corpus directory with manifest.yaml [env POLICYGRAPH_CORPUS]")
@@ -40,6 +40,10 @@ UriOpt = Annotated[
 UserOpt = Annotated[str | None, typer.Option("--neo4j-user", help="[env POLICYGRAPH_NEO4J_USER]")]
 PasswordOpt = Annotated[str | None, typer.Option("--neo4j-password", help="[env POLICYGRAPH_NEO4J_PASSWORD]")]
 DatabaseOpt = Annotated[str | None, typer.Option("--neo4j-database", help="[env POLICYGRAPH_NEO4J_DATABASE]")]
+GraphOpt = Annotated[
+    str | None,
+    typer.Option("--neo4j-graph", help="The graph's name in the database (default main) [env POLICYGRAPH_NEO4J_GRAPH]"),
+]
 
 
 def make_settings(**flags: Any) -> Settings:
@@ -50,7 +54,7 @@ def make_settings(**flags: Any) -> Settings:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(error_line(message), highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -60,7 +64,11 @@ def progress_display(enabled: bool = True) -> Iterator[Any]:
         yield None
         return
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
     ) as prog:
         task = prog.add_task("loading", total=None)
         yield lambda msg: prog.update(task, description=msg)
@@ -92,6 +100,7 @@ def load(
     neo4j_user: UserOpt = None,
     neo4j_password: PasswordOpt = None,
     neo4j_database: DatabaseOpt = None,
+    neo4j_graph: GraphOpt = None,
     show_warnings: Annotated[bool, typer.Option("--warnings/--no-warnings", help="List every warning")] = False,
 ) -> None:
     """Load the corpus into the configured store (embedded: parse and validate only)."""
@@ -101,6 +110,7 @@ def load(
         neo4j_user=neo4j_user,
         neo4j_password=neo4j_password,
         neo4j_database=neo4j_database,
+        neo4j_graph=neo4j_graph,
     )
     svc = GraphService(settings)
     from app.monitoring import install as record_integrity_runs
@@ -132,6 +142,7 @@ def export(
     neo4j_user: UserOpt = None,
     neo4j_password: PasswordOpt = None,
     neo4j_database: DatabaseOpt = None,
+    neo4j_graph: GraphOpt = None,
 ) -> None:
     """Export the graph as JSON (the public contract, see README) or GraphML."""
     from graph.export import export_graphml, export_json
@@ -142,6 +153,7 @@ def export(
         neo4j_user=neo4j_user,
         neo4j_password=neo4j_password,
         neo4j_database=neo4j_database,
+        neo4j_graph=neo4j_graph,
     )
     svc = _service_with_graph(settings)
     text = export_json(svc.store) if format is ExportFormat.json else export_graphml(svc.store)
@@ -162,6 +174,7 @@ def stats(
     neo4j_user: UserOpt = None,
     neo4j_password: PasswordOpt = None,
     neo4j_database: DatabaseOpt = None,
+    neo4j_graph: GraphOpt = None,
 ) -> None:
     """Counts of nodes by kind and document, and of edges by type."""
     settings = make_settings(
@@ -170,6 +183,7 @@ def stats(
         neo4j_user=neo4j_user,
         neo4j_password=neo4j_password,
         neo4j_database=neo4j_database,
+        neo4j_graph=neo4j_graph,
     )
     svc = _service_with_graph(settings)
     s = svc.store.stats()
@@ -195,6 +209,16 @@ def serve(
     neo4j_user: UserOpt = None,
     neo4j_password: PasswordOpt = None,
     neo4j_database: DatabaseOpt = None,
+    neo4j_graph: GraphOpt = None,
+    exit_on_load_failure: Annotated[
+        bool | None,
+        typer.Option(
+            "--exit-on-load-failure/--keep-serving-on-load-failure",
+            help="Exit 1 when there is no graph to serve after the first load (default: serve, say "
+            "`failed` on /health and retry every POLICYGRAPH_LOAD_RETRY_SECONDS) "
+            "[env POLICYGRAPH_EXIT_ON_LOAD_FAILURE]",
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (GraphQL at /graphql, health at /health) with the corpus loaded."""
     import uvicorn
@@ -209,11 +233,29 @@ def serve(
         neo4j_user=neo4j_user,
         neo4j_password=neo4j_password,
         neo4j_database=neo4j_database,
+        neo4j_graph=neo4j_graph,
+        exit_on_load_failure=exit_on_load_failure,
     )
+    svc = GraphService(settings)
+    if settings.exit_on_load_failure:
+        # Loaded here, before the server starts, so the refusal is one line on stderr (the app's
+        # lifespan would refuse too, but under uvicorn with its trace in the log).
+        svc.ensure_loaded()
+        try:
+            svc.require_graph()
+        except LoadFailed as exc:
+            svc.store.close()
+            raise fail(str(exc)) from None
     # Keep-alive longer than uvicorn's 5 s: a reload of the embedded store holds the GIL for seconds,
     # and when the event loop resumes, the idle timers of connections whose next request is already
     # sent fire first and close them under the client (4 ReadErrors in 8,500 requests of the load test).
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", timeout_keep_alive=60)
+    uvicorn.run(
+        create_app(settings, service=svc),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        timeout_keep_alive=60,
+    )
 
 
 def _register_external_commands() -> None:
@@ -232,7 +274,7 @@ def main() -> None:
     try:
         cli()
     except StoreUnavailable as exc:  # the database went away: one line, no stack trace
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err.print(error_line(str(exc)), highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from app import explorer, graphql_api, monitoring
-from app.service import GraphService, LoadReport
+from app.service import GraphService, LoadFailed, LoadReport
 from app.settings import Settings
 from graph.model import GraphBatch
 
@@ -33,28 +33,7 @@ def freeze_after_load(report: LoadReport, batch: GraphBatch) -> None:
 
 
 def health_payload(svc: GraphService) -> dict[str, Any]:
-    gen = None
-    status = "ok"
-    reason = None
-    try:
-        info = svc.store.generation()
-        gen = info.generation if info else None
-        if info is None:
-            status, reason = "loading", "no graph has been loaded yet"
-    except Exception as exc:  # the store is unreachable: degraded, with the reason
-        status, reason = "degraded", str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    last = svc.last_load
-    if last is not None and not last.ok and status == "ok":
-        reason = f"last load failed: {last.error}; serving the previous graph"
-    return {
-        "status": status,
-        "reason": reason,
-        "store": svc.store.name,
-        "generation": gen,
-        "last_load": None
-        if last is None
-        else {"ok": last.ok, "finished": last.finished, "error": last.error, "warnings": len(last.warnings)},
-    }
+    return svc.health().payload()
 
 
 def create_app(settings: Settings | None = None, service: GraphService | None = None) -> FastAPI:
@@ -63,9 +42,16 @@ def create_app(settings: Settings | None = None, service: GraphService | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # An unreachable database does not stop the service: it starts degraded (see /health)
-        # and loads in the background once the database answers.
-        stop_retrying = await run_in_threadpool(svc.keep_loaded, svc.settings.reconnect_seconds)
+        # An unreachable database or a failed load does not stop the service (unless
+        # exit_on_load_failure): it says why on /health and keeps trying in the background.
+        stop_retrying = await run_in_threadpool(svc.keep_loaded)
+        if svc.settings.exit_on_load_failure:
+            try:
+                await run_in_threadpool(svc.require_graph)
+            except LoadFailed:
+                stop_retrying()
+                svc.store.close()
+                raise
         stop_monitoring = monitoring.start(svc)
         try:
             yield
@@ -84,8 +70,8 @@ def create_app(settings: Settings | None = None, service: GraphService | None = 
 
     @app.get("/health")
     def health() -> JSONResponse:
-        payload = health_payload(svc)
-        return JSONResponse(payload, status_code=200 if payload["status"] == "ok" else 503)
+        health = svc.health()
+        return JSONResponse(health.payload(), status_code=200 if health.status == "ok" else 503)
 
     if settings.cors_origins:  # off by default: only the listed origins may call the API from a browser
         app.add_middleware(

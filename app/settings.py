@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from loaders.corpus import DEFAULT_CORPUS
@@ -22,8 +24,16 @@ class Settings(BaseSettings):
     neo4j_database: str | None = None
     # The graph's name inside the database: several deployments (or test runs) can share one.
     neo4j_graph: str = "main"
-    # Seconds between attempts to reach an unreachable database at start-up.
-    reconnect_seconds: float = 5.0
+    # Seconds between attempts to reach an unreachable database, and between the server's checks
+    # that the database still holds the graph (reloaded from the corpus when it does not).
+    reconnect_seconds: Annotated[float, Field(gt=0)] = 5.0
+    # Seconds between attempts to load the corpus after a load that left no graph to serve (a
+    # broken document, a bad corpus path). The server keeps running meanwhile, /health saying
+    # `failed` with the reason, so fixing the corpus needs no restart.
+    load_retry_seconds: Annotated[float, Field(gt=0)] = 30.0
+    # Exit non-zero instead when the server has no graph after its first load (for supervisors
+    # that restart or alert on exit); `policygraph serve --exit-on-load-failure`.
+    exit_on_load_failure: bool = False
     # Admin token for the reload mutation (disabled when unset).
     admin_token: str | None = None
     cors_origins: list[str] = []

@@ -46,6 +46,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
     ConfigurationError,
+    ConstraintError,
     DatabaseUnavailable,
     Neo4jError,
     ServiceUnavailable,
@@ -77,6 +78,7 @@ from graph.store import (
     Ranked,
     Responsibility,
     Role,
+    StoreConflict,
     StoreUnavailable,
     link_types,
     search_paths,
@@ -236,6 +238,10 @@ Q_DROP_POINTER = "MATCH (m:GMeta {key: $pointer}) WITH m, m.slot AS old DELETE m
 Q_DROP_RETIRED = "MATCH (r:GRetired {key: $pointer}) WITH r, r.slot AS slot DELETE r RETURN slot"
 Q_DELETE_NODES = "MATCH (n:GNode {g: $slot}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS c"
 Q_DELETE_DOCS = "MATCH (d:GDoc {g: $slot}) WITH d LIMIT $limit DELETE d RETURN count(*) AS c"
+
+
+# Attempts at the swap transaction when a concurrent load's swap collides with it (see _swap).
+SWAP_ATTEMPTS = 3
 
 
 # --- conversions ----------------------------------------------------------------------------------
@@ -776,7 +782,21 @@ class Neo4jStore(GraphStore):
                 tx.run(Q_RETIRE, {"pointer": self.graph, "slot": old, "until": time.time() + self.grace_seconds})
             return old
 
-        return self._write(work)
+        # Two first loads into a new graph name both MERGE its pointer: the server lets one create
+        # it and refuses the other's as a duplicate of the unique key (ArcadeDB; Neo4j locks
+        # instead). The pointer exists now, so the refused load's next MERGE finds and moves it.
+        for _ in range(SWAP_ATTEMPTS - 1):
+            try:
+                return self._write(work)
+            except ConstraintError:
+                continue
+        try:
+            return self._write(work)
+        except ConstraintError as exc:
+            raise StoreConflict(
+                f"another load into graph {self.graph!r} of {self._where()} kept changing it at the same "
+                f"moment ({_reason(exc)}); run the load again"
+            ) from None
 
     def _delete_slot(self, slot: str) -> None:
         for query in (Q_DELETE_NODES, Q_DELETE_DOCS):

@@ -276,6 +276,11 @@ class StoreUnavailable(PolicyGraphError, RuntimeError):
     """The backing database cannot be reached; the message says why, for the user."""
 
 
+class StoreConflict(RuntimeError):
+    """Another writer changed the same graph at the same moment and this write gave way; the
+    message (one line) says so. Running the load again succeeds."""
+
+
 class GraphStore(ABC):
     """Read/write access to one served graph. All reads see one complete generation."""
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import anyio.to_thread
 from strawberry.fastapi import BaseContext
 
-from app.gql.errors import QueryTimeout, TooExpensive
+from app.gql.errors import NoGraph, QueryTimeout, TooExpensive
 from app.gql.limits import Limits
 from app.service import GraphService
 from graph.embedded_store import EmbeddedStore
@@ -121,6 +121,7 @@ class Ctx(BaseContext):
         self.timeout_seconds = limits.timeout_seconds
         self.deadline = self.started + self.timeout_seconds
         self.store_calls = 0
+        self._has_graph = False
         # An in-memory store answers in microseconds: calling it on the event loop is cheaper than a
         # hop to a worker thread. Anything else (a database) is called from a worker thread.
         self.inline = isinstance(svc.store, EmbeddedStore)
@@ -134,18 +135,39 @@ class Ctx(BaseContext):
         if not self.inline:
             return await self.run(fn, *args, **kwargs)
         self._admit()
+        self._require_graph()
         return fn(*args, **kwargs)
 
     async def run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run one store operation (or a computation over the store) in a worker thread, within
-        the request's call budget and deadline, so a slow database never blocks the event loop."""
+        the request's call budget and deadline, so a slow database never blocks the event loop.
+        NO_GRAPH when the store serves no graph."""
+        return await self._in_thread(partial(self._in_graph, fn, *args, **kwargs))
+
+    async def run_without_graph(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """As `run`, for a read that does not need the graph (the integrity history stays readable
+        while no graph is served)."""
+        return await self._in_thread(partial(fn, *args, **kwargs))
+
+    async def _in_thread(self, call: Callable[[], R]) -> R:
         remaining = self._admit()
         try:
-            return await asyncio.wait_for(
-                anyio.to_thread.run_sync(partial(fn, *args, **kwargs), abandon_on_cancel=True), remaining
-            )
+            return await asyncio.wait_for(anyio.to_thread.run_sync(call, abandon_on_cancel=True), remaining)
         except TimeoutError:
             raise QueryTimeout(self.timeout_message()) from None
+
+    def _in_graph(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        self._require_graph()
+        return fn(*args, **kwargs)
+
+    def _require_graph(self) -> None:
+        """NO_GRAPH, with the reason /health gives, when the request's view holds no graph (the
+        view is one generation: checked once per request)."""
+        if self._has_graph:
+            return
+        if self.store.generation() is None:
+            raise NoGraph(f"no graph is served: {self.svc.no_graph_reason()}")
+        self._has_graph = True
 
     def _admit(self) -> float:
         """Count one store operation against the budget; the time left before the deadline."""

@@ -5,6 +5,7 @@ Resolvers raise ApiError subclasses. The ErrorCodes extension rewrites every err
 - errors GraphQL itself raises (syntax, validation, the depth/token/alias limiters, variable
   coercion): their message, and a code by kind;
 - the store being unreachable: STORE_UNAVAILABLE with its one-line reason;
+- the store holding no graph (loading, or the load failed): NO_GRAPH with the reason /health gives;
 - anything else: masked as "internal error" (logged with its trace on the server).
 Only errors whose original error is not a GraphQLError are masked (a plain MaskErrors would also
 hide the limiters' messages).
@@ -55,6 +56,13 @@ class Unauthenticated(ApiError):
 
 class Forbidden(ApiError):
     code = "FORBIDDEN"
+
+
+class NoGraph(ApiError):
+    """The store serves no graph (still loading, the load failed, or the database lost it): an
+    empty answer would read as "nothing matches"."""
+
+    code = "NO_GRAPH"
 
 
 _LIMIT_MARKERS = ("exceeds maximum operation depth", "aliases found", "more than", "tokens")

@@ -28,7 +28,7 @@ class HistoryUnavailable(ApiError):
     code = "HISTORY_UNAVAILABLE"
 
 
-# --- reading the history (called in a worker thread through ctx.run) ---------------------------
+# --- reading the history (in a worker thread through ctx.run_without_graph) --------------------------
 def read_latest(svc: GraphService) -> im.IntegrityReport | None:
     try:
         return latest_report(history_for(svc))
@@ -308,7 +308,7 @@ class Integrity:
     ) -> Connection[IntegrityRun]:
         ctx = ctx_of(info)
         page_size(first, ctx.limits)
-        runs = await ctx.run(read_runs, ctx.svc)
+        runs = await ctx.run_without_graph(read_runs, ctx.svc)
         return paginate(runs, first, after, ctx.limits, lambda r: IntegrityRun(rec=r))
 
     @strawberry.field(description="Every check: id, severity, rationale (in run order; a fixed list).")

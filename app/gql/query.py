@@ -140,7 +140,7 @@ async def filtered_nodes(
 # --- root query -------------------------------------------------------------------------------
 @strawberry.type
 class Query:
-    @strawberry.field(description="Service health: ok, loading or degraded.")
+    @strawberry.field(description="Service health: ok, loading, failed or degraded (/health gives the reason).")
     def health(self, info: strawberry.Info) -> str:
         from app.main import health_payload
 
