@@ -37,20 +37,21 @@ class _Entry:
     validated: tuple[tuple[Any, ...], list[GraphQLError]] | None = None
 
 
-def _checked_tokens(document: DocumentNode) -> int:
-    """The document's token count; refuses number literals too long to convert."""
-    count = 0
+def _checked_weight(document: DocumentNode) -> int:
+    """Bytes the document's tokens and nodes take (a comment or string token holds a copy of its
+    text); refuses number literals too long to convert."""
+    weight = 0
     token = document.loc.start_token if document.loc is not None else None
     while token is not None:
-        count += 1
-        if token.kind in (TokenKind.INT, TokenKind.FLOAT) and len(token.value or "") > MAX_NUMBER_CHARS:
+        value = token.value or ""
+        weight += TOKEN_BYTES + len(value)
+        if token.kind in (TokenKind.INT, TokenKind.FLOAT) and len(value) > MAX_NUMBER_CHARS:
             raise GraphQLError(
-                f"a number in the query has more than {MAX_NUMBER_CHARS} characters "
-                f"({(token.value or '')[: MAX_ECHO // 4]}…)",
+                f"a number in the query has more than {MAX_NUMBER_CHARS} characters ({value[: MAX_ECHO // 4]}…)",
                 extensions={"code": "BAD_USER_INPUT"},
             )
         token = token.next
-    return count
+    return weight
 
 
 class DocumentCache:
@@ -77,7 +78,7 @@ class DocumentCache:
         if entry is not None:
             return entry
         document = parse(query, **options)
-        entry = _Entry(document, sys.getsizeof(query) + TOKEN_BYTES * _checked_tokens(document))
+        entry = _Entry(document, sys.getsizeof(query) + _checked_weight(document))
         if entry.weight <= self.max_entry_bytes:
             with self._lock:
                 self._entries[key] = entry
