@@ -45,9 +45,15 @@ def client_for(store: GraphStore, **settings_: Any) -> TestClient:
     return TestClient(create_app(svc.settings, svc), raise_server_exceptions=False)
 
 
+_clients: dict[int, TestClient] = {}
+
+
 @pytest.fixture()
 def client(any_store: GraphStore) -> TestClient:
-    return client_for(any_store)
+    """One app per store for the module: its per-generation caches (the search index) are built once."""
+    if id(any_store) not in _clients:
+        _clients[id(any_store)] = client_for(any_store)
+    return _clients[id(any_store)]
 
 
 def codes_of(r: httpx.Response) -> list[str]:
@@ -262,10 +268,11 @@ def test_c_lone_surrogates_are_bad_input_on_both_stores(client: TestClient, payl
 
 
 def test_c_surrogate_pairs_are_text_not_refused(client: TestClient) -> None:
-    # "\ud83d\ude00" is one emoji: valid Unicode, searched (no hit) rather than refused.
-    payload = {"query": "query($t: String!) { search(text: $t) { totalCount } }", "variables": {"t": "\U0001f600"}}
+    # "\ud83d\ude00" is one emoji: valid Unicode, looked up (and not found) rather than refused.
+    payload = {"query": "query($i: ID!) { node(id: $i) { id } }", "variables": {"i": "x\U0001f600"}}
     r = client.post("/graphql", content=json.dumps(payload).encode("ascii"), headers=JSON)
-    assert r.status_code == 200 and not r.json().get("errors"), r.text[:300]
+    assert r.status_code == 200 and codes_of(r) == ["NOT_FOUND"], r.text[:300]
+    assert r.json()["errors"][0]["extensions"]["id"] == "x\U0001f600"
 
 
 @pytest.mark.parametrize(
