@@ -220,6 +220,28 @@ def test_c_malformed_bodies_are_refused_cleanly(client: TestClient, body: bytes)
         assert 400 <= r.status_code < 500
 
 
+@pytest.mark.parametrize(
+    "variables",
+    [
+        b"[" + b"[]," * 200_000 + b"[]]",
+        b"{" + b",".join(b'"k%d": 1' % i for i in range(60_000)) + b"}",
+        b'["a",' * 40 + b"1" + b"]" * 40,
+    ],
+    ids=["200k empty lists", "60k keys", "41 levels"],
+)
+def test_c_json_with_too_many_values_or_levels_is_refused_before_decoding(client: TestClient, variables: bytes) -> None:
+    """Decoding a megabyte of `[]` takes seconds of C code that holds the GIL: refused from its
+    brackets and commas instead (within the body limit, valid JSON)."""
+    body = b'{"query": "query($v: String) { health }", "variables": {"v": ' + variables + b"}}"
+    assert len(body) < 1024 * 1024
+    r = client.post("/graphql", content=body, headers=JSON)
+    assert_refused(r, 400, "BAD_USER_INPUT")
+    r = client.get(
+        "/graphql", params={"query": "{ health }", "variables": '{"v": ' + '["a",' * 40 + "1" + "]" * 40 + "}"}
+    )
+    assert_refused(r, 400, "BAD_USER_INPUT")
+
+
 # A lone surrogate (JSON escape \ud800) wherever a string reaches the server.
 SURROGATE_CASES: dict[str, dict[str, Any]] = {
     "search text": {"query": "query($t: String!) { search(text: $t) { totalCount } }", "variables": {"t": "a\ud800"}},
