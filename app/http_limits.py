@@ -110,10 +110,11 @@ def check_structure(text: str, what: str, max_depth: int, max_values: int) -> No
         raise bad_input(f"{what} holds more than {max_values} JSON values")
     brackets = skeleton.replace(",", "")
     for _ in range(max_depth):
-        if not brackets:
+        reduced = _INNERMOST.sub("", brackets)
+        if reduced == brackets:  # all matched, or unbalanced (not JSON: the decoder says where)
             return
-        brackets = _INNERMOST.sub("", brackets)
-    if brackets:
+        brackets = reduced
+    if _INNERMOST.search(brackets):
         raise bad_input(f"{what} is nested deeper than {max_depth} levels")
 
 
