@@ -161,11 +161,12 @@ def check_command(
     ] = None,
     dry_run: Annotated[
         bool,
-        typer.Option(
-            "--dry-run", help="Build the corpus into a store of its own and check it; the served graph is not touched"
-        ),
+        typer.Option("--dry-run", help="Build the corpus into a store of its own and check it; the served graph "
+                     "is not touched"),
     ] = False,
-    only: Annotated[list[str] | None, typer.Option("--check", "-c", help="Run only this check (repeatable)")] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--check", "-c", help="Run only this check (repeatable)")
+    ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Table: list every finding (default: 20 per check)")] = False,
     list_checks: Annotated[bool, typer.Option("--list", help="List the catalogue of checks and exit")] = False,
     record: Annotated[
@@ -173,11 +174,8 @@ def check_command(
     ] = False,
     agencies: Annotated[
         Path | None,
-        typer.Option(
-            "--agencies",
-            help="Agency gazetteer to check (and, for the embedded store or a dry run, to "
-            "load with) instead of data/agencies.yaml: an edited copy, before it replaces the bundled one",
-        ),
+        typer.Option("--agencies", help="Agency gazetteer to check (and, for the embedded store or a dry run, to "
+                     "load with) instead of data/agencies.yaml: an edited copy, before it replaces the bundled one"),
     ] = None,
     neo4j_uri: Annotated[
         str | None, typer.Option("--neo4j-uri", help="Use Neo4j at this Bolt URI [env POLICYGRAPH_NEO4J_URI]")

@@ -213,7 +213,9 @@ def serve(
     # Keep-alive longer than uvicorn's 5 s: a reload of the embedded store holds the GIL for seconds,
     # and when the event loop resumes, the idle timers of connections whose next request is already
     # sent fire first and close them under the client (4 ReadErrors in 8,500 requests of the load test).
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", timeout_keep_alive=60)
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level="info", timeout_keep_alive=60
+    )
 
 
 def _register_external_commands() -> None:

@@ -234,7 +234,9 @@ class IntegrityMonitor:
         # The graph loaded before monitoring started (the app's initial load) is checked at once.
         sched.add_job(self.initial_run, id="integrity-startup")
         if trigger is not None:
-            sched.add_job(self.run, trigger, args=["schedule"], id="integrity-schedule", max_instances=1, coalesce=True)
+            sched.add_job(
+                self.run, trigger, args=["schedule"], id="integrity-schedule", max_instances=1, coalesce=True
+            )
         sched.start()
         self._scheduler = sched
 

@@ -91,6 +91,7 @@ class GraphService:
                     log.exception("post-load hook %r failed", hook)
             return report
 
+
     def ensure_loaded(self) -> bool:
         """Serve a graph: the embedded store is always filled from the corpus; a database is
         filled only when it holds no graph yet. False when the database cannot be reached."""

@@ -31,7 +31,9 @@ class Loaders:
         self.ancestors: DataLoader[str, list[Ranked]] = DataLoader(load_fn=self._ancestors)
         # Keyed by (id, max depth) and (id, edge types): one store call per distinct argument.
         self.descendants: DataLoader[tuple[str, int], list[Ranked]] = DataLoader(load_fn=self._descendants)
-        self.edges_at: DataLoader[tuple[str, EdgeTypes], list[tuple[Edge, bool]]] = DataLoader(load_fn=self._edges_at)
+        self.edges_at: DataLoader[tuple[str, EdgeTypes], list[tuple[Edge, bool]]] = DataLoader(
+            load_fn=self._edges_at
+        )
         # Integrity: the latest report (one key), read once per request; findings per focus node from it.
         self.integrity: DataLoader[str, IntegrityReport | None] = DataLoader(load_fn=self._integrity)
         self.findings: DataLoader[str, list[Finding]] = DataLoader(load_fn=self._findings)
