@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from app import explorer, graphql_api, monitoring
+from app.http_limits import HeadAsGet, RequestLimits
+from app.ratelimit import FailureLimiter
 from app.service import GraphService, LoadFailed, LoadReport
 from app.settings import Settings
 from graph.model import GraphBatch
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, service: GraphService | None = 
 
     app = FastAPI(title="policygraph", lifespan=lifespan)
     app.state.service = svc
+    app.state.admin_failures = FailureLimiter(settings.admin_max_failures, settings.admin_failure_window_seconds)
 
     @app.exception_handler(Exception)
     async def no_stack_traces(request: Request, exc: Exception) -> JSONResponse:
@@ -87,4 +90,8 @@ def create_app(settings: Settings | None = None, service: GraphService | None = 
     app.include_router(monitoring.router(svc))
     app.include_router(explorer.router())
     app.mount(explorer.STATIC_PREFIX, explorer.static_files(), name="static")
+    # Outermost (added last): sizes and malformed GraphQL requests are refused before anything
+    # parses them; HEAD is served as GET for every route.
+    app.add_middleware(RequestLimits, settings=settings)
+    app.add_middleware(HeadAsGet)
     return app

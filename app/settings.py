@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     # Admin token for the reload mutation (disabled when unset).
     admin_token: str | None = None
     cors_origins: list[str] = []
+    # HTTP edge limits (app/http_limits.py): bytes of a request body (413 above) and of a URL's query
+    # string (414 above); levels of nesting and values in a GraphQL request's JSON (400 above).
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_query_string_bytes: int = Field(default=32_768, ge=256)
+    max_json_depth: int = Field(default=32, ge=4)
+    max_json_values: int = Field(default=10_000, ge=100)
+    # Wrong admin tokens one client may send within the window before it is refused (RATE_LIMITED).
+    admin_max_failures: int = Field(default=5, ge=1)
+    admin_failure_window_seconds: float = Field(default=60.0, gt=0)
     # Integrity checks on a schedule: seconds between runs (0 = off) or a cron expression.
     check_interval_seconds: float = 0
     check_cron: str | None = None

@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from app.gql.errors import BadInput
+from app.gql.errors import BadInput, shown
 from app.gql.limits import Limits, page_size
 
 T = TypeVar("T")
@@ -58,7 +58,7 @@ def offset_of(cursor: str) -> int:
             raise ValueError
         return n
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise BadInput(f"`after` is not a cursor this API gave out: {cursor[:40]!r}") from None
+        raise BadInput(f"`after` is not a cursor this API gave out: {shown(cursor, 40)}") from None
 
 
 def paginate(

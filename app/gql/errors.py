@@ -9,6 +9,7 @@ Resolvers raise ApiError subclasses. The ErrorCodes extension rewrites every err
 - anything else: masked as "internal error" (logged with its trace on the server).
 Only errors whose original error is not a GraphQLError are masked (a plain MaskErrors would also
 hide the limiters' messages).
+User values are echoed clipped (`shown`): a 1 MB id is not sent back twice.
 """
 
 from __future__ import annotations
@@ -25,13 +26,40 @@ from graph.store import StoreUnavailable
 log = logging.getLogger("policygraph.graphql")
 
 
+# Characters of a user value an error echoes, and of a whole error message.
+MAX_ECHO = 120
+MAX_MESSAGE = 600
+
+
+def shown(value: object, limit: int = MAX_ECHO, quote: bool = True) -> str:
+    """`value` as an error message shows it: quoted (repr, so control characters and lone
+    surrogates are escaped) and cut after `limit` characters, saying how long it was."""
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except ValueError:  # an integer with more digits than Python converts
+        return "(a number too long to show)"
+    if len(text) <= limit:
+        return repr(text) if quote else text
+    head = repr(text[:limit]) if quote else text[:limit]
+    return f"{head}… ({len(text)} characters)"
+
+
+def _clipped(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_ECHO:
+        return value[:MAX_ECHO] + "…"
+    if isinstance(value, list):
+        return [_clipped(v) for v in value]
+    return value
+
+
 class ApiError(Exception):
     code = "BAD_USER_INPUT"
 
     def __init__(self, message: str, **extra: Any) -> None:
         super().__init__(message)
         self.message = message
-        self.extra = extra
+        # Extensions echo user values (an id, an agency name): clipped like the message's.
+        self.extra = {k: _clipped(v) for k, v in extra.items()}
 
 
 class BadInput(ApiError):
@@ -65,6 +93,10 @@ class NoGraph(ApiError):
     code = "NO_GRAPH"
 
 
+class RateLimited(ApiError):
+    code = "RATE_LIMITED"
+
+
 _LIMIT_MARKERS = ("exceeds maximum operation depth", "aliases found", "more than", "tokens")
 
 
@@ -72,7 +104,7 @@ def classify(error: GraphQLError) -> tuple[str, str, dict[str, Any]]:
     """(code, message, extra extensions) for one error."""
     orig = error.original_error
     if isinstance(orig, ApiError):
-        return orig.code, orig.message, orig.extra
+        return orig.code, _one_line(orig.message), orig.extra
     if isinstance(orig, StoreUnavailable):
         return "STORE_UNAVAILABLE", _one_line(str(orig)) or "the graph store is unavailable", {}
     if unexpected(error):
@@ -115,7 +147,9 @@ def with_code(error: GraphQLError) -> GraphQLError:
 
 def _one_line(text: str) -> str:
     lines = [s for s in text.strip().splitlines() if s.strip()]
-    return lines[0].strip() if lines else ""
+    line = lines[0].strip() if lines else ""
+    # A last bound for messages that quote user input (GraphQL's own, a library's).
+    return line if len(line) <= MAX_MESSAGE else line[:MAX_MESSAGE] + "…"
 
 
 def api_error(error: GraphQLError) -> GraphQLError:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import strawberry
 
 from app.gql.connection import Connection, paginate
-from app.gql.errors import ApiError, BadInput
+from app.gql.errors import ApiError, BadInput, shown
 from app.gql.limits import Limits, page_size
 from app.gql.types import LineSpan, Node, SourceDocument, ctx_of, load_node_opt
 from app.monitoring import history_for
@@ -47,7 +47,7 @@ def read_runs(svc: GraphService) -> list[im.RunRecord]:
 
 def check_arg(check: str | None) -> str | None:
     if check is not None and check not in CATALOGUE:
-        raise BadInput(f"unknown check {check!r} (known: {', '.join(CATALOGUE)})", known=list(CATALOGUE))
+        raise BadInput(f"unknown check {shown(check)} (known: {', '.join(CATALOGUE)})", known=list(CATALOGUE))
     return check
 
 

@@ -32,8 +32,10 @@ class Limits(BaseSettings):
     # Wall-clock budget of one request; the reload mutation gets its own.
     timeout_seconds: float = Field(default=10.0, gt=0)
     reload_timeout_seconds: float = Field(default=600.0, gt=0)
-    # Parsed documents and validation results kept (parser/validation caching).
-    cache_size: int = Field(default=512, ge=0)
+    # Parsed documents and their validation results kept, in bytes (text and syntax tree, about 600
+    # bytes a token): all of them, and one document (heavier ones are parsed every time).
+    cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
+    cache_entry_bytes: int = Field(default=1024 * 1024, ge=0)
 
 
 def page_size(first: int | None, limits: Limits) -> int:

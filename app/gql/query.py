@@ -3,6 +3,7 @@ search, targets, stats, documents), and the admin-only reload mutation."""
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Callable, Sequence
 from typing import Annotated
@@ -12,7 +13,7 @@ import strawberry
 
 from app.gql.connection import Connection, paginate
 from app.gql.context import Ctx
-from app.gql.errors import BadInput, Forbidden, NotFound, Unauthenticated
+from app.gql.errors import BadInput, Forbidden, NotFound, RateLimited, Unauthenticated, shown
 from app.gql.integrity import Integrity
 from app.gql.limits import bounded, page_size
 from app.gql.types import (
@@ -34,6 +35,7 @@ from app.gql.types import (
     responsibility_report,
     wrap,
 )
+from app.ratelimit import FailureLimiter
 from graph.model import Edge as GraphEdge
 from graph.model import EdgeType, NodeKind
 from graph.model import Node as GraphNode
@@ -72,7 +74,7 @@ async def agency_nodes(ctx: Ctx) -> list[GraphNode]:
 async def require_node(ctx: Ctx, node_id: str, what: str = "node") -> GraphNode:
     n = await ctx.loaders.node.load(node_id)
     if n is None:
-        raise NotFound(f"no {what} with id {node_id!r}", id=node_id)
+        raise NotFound(f"no {what} with id {shown(node_id)}", id=node_id)
     return n
 
 
@@ -87,7 +89,7 @@ async def require_agency(ctx: Ctx, name: str) -> GraphNode:
         raise NotFound(f"{canonical} is a known agency, but no loaded document mentions it", agency=text)
     hints = rq.suggest_agencies(text, pool)
     hint = f"; did you mean {', '.join(h.title for h in hints)}?" if hints else ""
-    raise NotFound(f"no agency matches {text!r}{hint}", agency=text, suggestions=[h.title for h in hints])
+    raise NotFound(f"no agency matches {shown(text)}{hint}", agency=text, suggestions=[h.title for h in hints])
 
 
 def _text_arg(name: str, value: str) -> str:
@@ -196,7 +198,7 @@ class Query:
         await require_node(ctx, str(id))
         lin = await ctx.run(lq.lineage, ctx.store, str(id), up, down, cross_plan_levels, 200, cross_plan_types)
         if lin is None:
-            raise NotFound(f"no node with id {str(id)!r}", id=str(id))
+            raise NotFound(f"no node with id {shown(str(id))}", id=str(id))
         return Lineage(lin=lin)
 
     @strawberry.field(
@@ -392,7 +394,7 @@ class Query:
     async def document(self, info: strawberry.Info, id: strawberry.ID) -> SourceDocument:
         meta = (await ctx_of(info).loaders.documents()).get(str(id))
         if meta is None:
-            raise NotFound(f"no document with id {str(id)!r}", id=str(id))
+            raise NotFound(f"no document with id {shown(str(id))}", id=str(id))
         return SourceDocument(meta=meta)
 
 
@@ -424,11 +426,27 @@ class Mutation:
         token = ctx.svc.settings.admin_token
         if not token:
             raise Forbidden("reload is disabled: no admin token is configured")
-        header = ctx.request.headers.get("authorization", "") if ctx.request is not None else ""
-        scheme, _, given = header.partition(" ")
+        request = ctx.request
+        if request is None:
+            raise Unauthenticated("reload needs the admin token: send `Authorization: Bearer <token>`")
+        # Wrong tokens are counted per client address; over the limit even the right one is refused
+        # until the window passes, so guessing gets no answer at all.
+        failures: FailureLimiter = request.app.state.admin_failures
+        client = request.client.host if request.client is not None else "unknown"
+        wait = failures.retry_after(client)
+        if wait is not None:
+            seconds = max(1, math.ceil(wait))
+            if ctx.response is not None:
+                ctx.response.status_code = 429
+                ctx.response.headers["Retry-After"] = str(seconds)
+            raise RateLimited(
+                f"too many wrong admin tokens from this client: try again in {seconds} s", retry_after=seconds
+            )
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not given.strip():
             raise Unauthenticated("reload needs the admin token: send `Authorization: Bearer <token>`")
         if not secrets.compare_digest(given.strip().encode(), token.encode()):
+            failures.fail(client)
             raise Forbidden("the admin token is wrong")
         report = await anyio.to_thread.run_sync(ctx.svc.reload)
         return ReloadResult(

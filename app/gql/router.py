@@ -22,8 +22,17 @@ from app.service import GraphService, LoadReport
 from graph.model import GraphBatch
 
 
-@lru_cache(maxsize=256)
 def _is_mutation(query: str) -> bool:
+    # Only short texts are cached: 256 entries of up to a request body each would keep 256 MB.
+    return _cached_is_mutation(query) if len(query) <= 16384 else _parse_is_mutation(query)
+
+
+@lru_cache(maxsize=256)
+def _cached_is_mutation(query: str) -> bool:
+    return _parse_is_mutation(query)
+
+
+def _parse_is_mutation(query: str) -> bool:
     try:
         doc = parse(query, max_tokens=20000)
     except GraphQLSyntaxError:

@@ -14,12 +14,11 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 
+from app.gql.document_cache import CachedDocuments, DocumentCache
 from app.gql.errors import ErrorCodes, log_unexpected
 from app.gql.limits import Limits
 from app.gql.query import Mutation, Query
@@ -35,18 +34,18 @@ class PolicyGraphSchema(Schema):
 def extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
     """Factories: fresh extension instances for every request (instances hold the request's
     execution context). The depth and alias rules are built once and shared: the validation cache
-    is keyed by the rule classes, and a limiter makes new classes every time it is constructed."""
+    is keyed by the rule classes, and a limiter makes new classes every time it is constructed.
+    The document cache (parsed queries, validation results) is the schema's own, bounded in bytes."""
     rules = [
         *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
     ]
+    documents = DocumentCache(limits.cache_bytes, limits.cache_entry_bytes)
     return [
         ErrorCodes,
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         lambda: AddValidationRules(rules),
-        # The parser and validation caches behind these instances are shared by strawberry.
-        lambda: ParserCache(maxsize=limits.cache_size),
-        lambda: ValidationCache(maxsize=limits.cache_size),
+        lambda: CachedDocuments(documents),
     ]
 
 

@@ -16,7 +16,7 @@ from strawberry.scalars import JSON
 
 from app.gql.connection import Connection, paginate
 from app.gql.context import Ctx
-from app.gql.errors import BadInput, NotFound
+from app.gql.errors import BadInput, NotFound, shown
 from app.gql.limits import bounded
 from core.source import DocumentError, read_document
 from graph.model import DocumentMeta, EdgeType, NodeKind, Provenance
@@ -656,7 +656,7 @@ def wrap_opt(n: GraphNode | None) -> Node | None:
 async def load_node(info: strawberry.Info, node_id: str) -> Node:
     n = await ctx_of(info).loaders.node.load(node_id)
     if n is None:  # an edge to a node that is gone: the graph changed under the request
-        raise NotFound(f"node {node_id!r} is no longer in the graph (it was reloaded); ask again")
+        raise NotFound(f"node {shown(node_id)} is no longer in the graph (it was reloaded); ask again")
     return wrap(n)
 
 
