@@ -22,7 +22,7 @@ class Limits(BaseSettings):
     max_cost: int = Field(default=250_000, ge=100)
     # Executions run in worker threads, off the event loop (app.gql.offload): this many at once, and
     # apart from them at most `heavy_workers` queries costing more than `heavy_cost`.
-    workers: int = Field(default=8, ge=1)
+    workers: int = Field(default=16, ge=1)
     heavy_workers: int = Field(default=1, ge=1)
     heavy_cost: int = Field(default=20_000, ge=0)
     # Page size of every connection (`first`).

@@ -64,7 +64,3 @@ class Offload:
         except BaseException:
             ctx.cancel()  # still queued: it will not start; running: cancelled in its thread
             raise
-
-    def shutdown(self) -> None:
-        self.light.shutdown(wait=False, cancel_futures=True)
-        self.heavy.shutdown(wait=False, cancel_futures=True)
