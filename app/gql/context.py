@@ -121,11 +121,9 @@ class Ctx(BaseContext):
         self.timeout_seconds = limits.timeout_seconds
         self.deadline = self.started + self.timeout_seconds
         self.store_calls = 0
-        # Set when the request's time is up: the execution (in a worker thread, app.gql.offload) is
+        # Set when the request's time is up: the execution (on a worker loop, app.gql.offload) is
         # cancelled at its next await and no further store operation starts.
         self.cancelled = False
-        self._task: tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]] | None = None
-        self._task_lock = threading.Lock()
         # An in-memory store answers in microseconds: calling it on the event loop is cheaper than a
         # hop to a worker thread. Anything else (a database) is called from a worker thread.
         self.inline = isinstance(svc.store, EmbeddedStore)
@@ -172,25 +170,10 @@ class Ctx(BaseContext):
         self.timeout_seconds = seconds
         self.deadline = self.started + seconds
 
-    def attach(self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
-        """The task executing this request (in a worker thread's loop), for `cancel`."""
-        with self._task_lock:
-            self._task = (loop, task)
-            if self.cancelled:  # timed out while it waited for a thread
-                task.cancel()
-
-    def detach(self) -> None:
-        with self._task_lock:
-            self._task = None
-
     def cancel(self) -> None:
-        """Stop the request's execution from any thread: no further store operation starts, and
-        its task is cancelled at its next await."""
-        with self._task_lock:
-            self.cancelled = True
-            if self._task is not None:
-                loop, task = self._task
-                loop.call_soon_threadsafe(task.cancel)
+        """The request's time is up (called from the server's loop): no further store operation
+        starts; its task is cancelled by app.gql.offload."""
+        self.cancelled = True
 
     def timeout_message(self) -> str:
         return f"the query took longer than {self.timeout_seconds:g} s; ask for less"

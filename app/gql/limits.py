@@ -20,9 +20,9 @@ class Limits(BaseSettings):
     # Upper bound on the values an answer may hold plus the work of expensive fields (app.gql.cost),
     # computed from the query and its variables before it runs.
     max_cost: int = Field(default=250_000, ge=100)
-    # Executions run in worker threads, off the event loop (app.gql.offload): this many at once, and
-    # apart from them at most `heavy_workers` queries costing more than `heavy_cost`.
-    workers: int = Field(default=16, ge=1)
+    # Executions run on event loops in worker threads, off the server's loop (app.gql.offload): this
+    # many loop threads, and apart from them `heavy_workers` for queries costing more than `heavy_cost`.
+    workers: int = Field(default=2, ge=1)
     heavy_workers: int = Field(default=1, ge=1)
     heavy_cost: int = Field(default=20_000, ge=0)
     # Page size of every connection (`first`).
