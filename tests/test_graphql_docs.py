@@ -46,8 +46,10 @@ evidence: the document, the line span and the quoted source text.
 - Every answer with data says which graph generation it read, in `extensions.generation`: all of
   one request's reads see one generation, even while the graph is reloaded (left out below).
 - Limits (environment `POLICYGRAPH_GRAPHQL_*`): depth 12, 2,000 tokens, 30 aliases, page size 100,
-  lineage 10 levels down and 3 cross-plan levels, paths of at most 8 hops, 400 store operations
-  and 10 s per request. The `reload` mutation exists only when `POLICYGRAPH_ADMIN_TOKEN` is set and
+  a cost of 250,000 (`MAX_COST`: each field 1, a connection's items times its page size, plus the
+  work of searches, lineage and paths; refused before it runs with the cost and the limit in
+  `extensions`), lineage 10 levels down and 3 cross-plan levels, paths of at most 8 hops, 400 store
+  operations and 10 s per request. The `reload` mutation exists only when `POLICYGRAPH_ADMIN_TOKEN` is set and
   needs `Authorization: Bearer <token>`. CORS is off unless `POLICYGRAPH_CORS_ORIGINS` lists origins.
 
 From Python: `httpx.post("http://127.0.0.1:8000/graphql", json={"query": q, "variables": {...}}).json()`.

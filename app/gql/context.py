@@ -122,6 +122,9 @@ class Ctx(BaseContext):
         self.deadline = self.started + self.timeout_seconds
         self.store_calls = 0
         self._has_graph = False
+        # Set when the request's time is up: the execution (on a worker loop, app.gql.offload) is
+        # cancelled at its next await and no further store operation starts.
+        self.cancelled = False
         # An in-memory store answers in microseconds: calling it on the event loop is cheaper than a
         # hop to a worker thread. Anything else (a database) is called from a worker thread.
         self.inline = isinstance(svc.store, EmbeddedStore)
@@ -171,6 +174,8 @@ class Ctx(BaseContext):
 
     def _admit(self) -> float:
         """Count one store operation against the budget; the time left before the deadline."""
+        if self.cancelled:
+            raise QueryTimeout(self.timeout_message())
         if self.store_calls >= self.limits.max_store_calls:
             raise TooExpensive(
                 f"the query needs more than {self.limits.max_store_calls} store operations; ask for fewer items "
@@ -186,6 +191,11 @@ class Ctx(BaseContext):
     def set_timeout(self, seconds: float) -> None:
         self.timeout_seconds = seconds
         self.deadline = self.started + seconds
+
+    def cancel(self) -> None:
+        """The request's time is up (called from the server's loop): no further store operation
+        starts; its task is cancelled by app.gql.offload."""
+        self.cancelled = True
 
     def timeout_message(self) -> str:
         return f"the query took longer than {self.timeout_seconds:g} s; ask for less"

@@ -17,6 +17,14 @@ class Limits(BaseSettings):
     max_depth: int = Field(default=12, ge=2)
     max_tokens: int = Field(default=2000, ge=50)
     max_aliases: int = Field(default=30, ge=1)
+    # Upper bound on the values an answer may hold plus the work of expensive fields (app.gql.cost),
+    # computed from the query and its variables before it runs.
+    max_cost: int = Field(default=250_000, ge=100)
+    # Executions run on event loops in worker threads, off the server's loop (app.gql.offload): this
+    # many loop threads, and apart from them `heavy_workers` for queries costing more than `heavy_cost`.
+    workers: int = Field(default=2, ge=1)
+    heavy_workers: int = Field(default=1, ge=1)
+    heavy_cost: int = Field(default=20_000, ge=0)
     # Page size of every connection (`first`).
     default_page: int = Field(default=20, ge=1)
     max_page: int = Field(default=100, ge=1)

@@ -1,43 +1,80 @@
 """The /graphql endpoint: strawberry's FastAPI router with GraphiQL, a per-request context and a
-per-request timeout."""
+per-request timeout; executions run in worker threads (app.gql.offload), off the event loop."""
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
+from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, cast
 
-from graphql import GraphQLError, OperationType, parse
-from graphql.error import GraphQLSyntaxError
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationType, get_operation_ast, parse
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.types import ExecutionResult
 
 from app.gql.context import Ctx, GenerationCache
+from app.gql.cost import CostModel, cost_error
 from app.gql.errors import with_code
 from app.gql.limits import Limits
+from app.gql.offload import Offload
 from app.gql.query import WARM_UP
 from app.gql.schema import make_schema
 from app.service import GraphService, LoadReport
 from graph.model import GraphBatch
 
-
-def _is_mutation(query: str) -> bool:
-    # Only short texts are cached: 256 entries of up to a request body each would keep 256 MB.
-    return _cached_is_mutation(query) if len(query) <= 16384 else _parse_is_mutation(query)
+# Documents parsed for planning are kept only when short: the cache's size stays bounded in bytes.
+_PLAN_CACHE_CHARS = 20_000
 
 
 @lru_cache(maxsize=256)
-def _cached_is_mutation(query: str) -> bool:
-    return _parse_is_mutation(query)
+def _parse_cached(query: str, max_tokens: int) -> DocumentNode | None:
+    return _parse(query, max_tokens)
 
 
-def _parse_is_mutation(query: str) -> bool:
+def _parse(query: str, max_tokens: int) -> DocumentNode | None:
     try:
-        doc = parse(query, max_tokens=20000)
-    except GraphQLSyntaxError:
-        return False
-    return any(getattr(d, "operation", None) is OperationType.MUTATION for d in doc.definitions)
+        return parse(query, max_tokens=max_tokens, no_location=True)
+    except GraphQLError:  # the schema reports it, with its location
+        return None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the router needs to know before a request runs: whether the operation it executes is a
+    mutation (its time budget), and its cost (which pool runs it)."""
+
+    mutation: bool = False
+    cost: int = 0
+
+
+def plan(schema: GraphQLSchema, limits: Limits, data: GraphQLRequestData) -> Plan:
+    query = data.query or ""
+    parser = _parse_cached if len(query) <= _PLAN_CACHE_CHARS else _parse
+    doc = parser(query, limits.max_tokens)
+    # The operation executed, as execution picks it (operationName, or the only one): a mutation
+    # elsewhere in the document does not give a query the reload's budget.
+    operation = get_operation_ast(doc, data.operation_name) if doc is not None else None
+    if doc is None or operation is None:
+        return Plan()
+    try:
+        cost = CostModel(schema, doc, limits).operation_cost(operation, data.variables)
+    except RecursionError:  # nested past any depth limit: validation refuses it
+        cost = 0
+    return Plan(mutation=operation.operation is OperationType.MUTATION, cost=cost)
+
+
+@dataclasses.dataclass
+class _Encoded(ExecutionResult):
+    """A result already turned into the response body, in the worker thread that computed it."""
+
+    text: str = ""
+
+
+class _EncodedResponse(dict[str, Any]):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class PolicyGraphRouter(GraphQLRouter[Ctx, None]):
@@ -50,11 +87,13 @@ class PolicyGraphRouter(GraphQLRouter[Ctx, None]):
         svc.post_load[:] = [h for h in svc.post_load if not isinstance(getattr(h, "__self__", None), PolicyGraphRouter)]
         svc.post_load.append(self.warm_up)
         schema = make_schema(limits, mutations=bool(svc.settings.admin_token))
+        self.graphql_schema = schema._schema
 
         async def context_getter() -> Ctx:
             return Ctx(svc, limits, self.cache)
 
         super().__init__(schema, context_getter=context_getter, graphql_ide="graphiql")
+        self.offload = Offload(limits.workers, limits.heavy_workers)
 
     def warm_up(self, report: LoadReport, batch: GraphBatch) -> None:
         """Post-load hook: build the per-generation values of the graph just loaded (the search index,
@@ -78,29 +117,44 @@ class PolicyGraphRouter(GraphQLRouter[Ctx, None]):
         root_value: Any,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        query = request_data.query or ""
-        mutation = _is_mutation(query)
-        timeout = self.limits.reload_timeout_seconds if mutation else self.limits.timeout_seconds
+        p = plan(self.graphql_schema, self.limits, request_data)
+        if p.cost > self.limits.max_cost:
+            return ExecutionResult(data=None, errors=[cost_error(p.cost, self.limits)])
+        timeout = self.limits.reload_timeout_seconds if p.mutation else self.limits.timeout_seconds
         context.set_timeout(timeout)
+        execute = super().execute_single
+
+        async def work() -> ExecutionResult:
+            result = await execute(request, request_adapter, sub_response, context, root_value, request_data)
+            # Say which graph generation answered (every read of the request saw that one), so a
+            # client can tell answers from before and after a reload apart. A mutation's answer says
+            # its own.
+            if result.data is not None and not p.mutation and (gen := await context.served_generation()):
+                result.extensions = {**(result.extensions or {}), "generation": gen}
+            # Every error leaves with a code, including those raised before the operation ran.
+            if result.errors:
+                result.errors = [with_code(e) for e in result.errors]
+            # Serialised here too: a large answer's JSON is CPU work the event loop must not do.
+            text = self.encode_json(process_result(result))
+            return _Encoded(data=result.data, errors=result.errors, extensions=result.extensions, text=str(text))
+
         try:
-            result = await asyncio.wait_for(
-                super().execute_single(request, request_adapter, sub_response, context, root_value, request_data),
-                timeout,
-            )
+            return await self.offload.run(work, context, timeout, heavy=p.cost > self.limits.heavy_cost)
         except TimeoutError:
             error = GraphQLError(context.timeout_message(), extensions={"code": "TIMEOUT"})
             return ExecutionResult(data=None, errors=[error])
-        # Say which graph generation answered (every read of the request saw that one), so a client
-        # can tell answers from before and after a reload apart. A mutation's answer says its own.
-        if result.data is not None and not mutation and (gen := await context.served_generation()):
-            result.extensions = {**(result.extensions or {}), "generation": gen}
-        return result
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
-        # Every error leaves with a code, including those raised before the operation ran.
+        if isinstance(result, _Encoded):
+            return cast(GraphQLHTTPResponse, _EncodedResponse(result.text))
         if result.errors:
             result.errors = [with_code(e) for e in result.errors]
         return process_result(result)
+
+    def encode_json(self, data: object) -> str | bytes:
+        if isinstance(data, _EncodedResponse):
+            return data.text
+        return super().encode_json(data)
 
 
 def router(svc: GraphService, limits: Limits | None = None) -> PolicyGraphRouter:
