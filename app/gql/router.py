@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any, cast
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationType, get_operation_ast, parse
+from graphql import DocumentNode, GraphQLError, OperationType, get_operation_ast
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.types import ExecutionResult
@@ -19,24 +19,9 @@ from app.gql.errors import with_code
 from app.gql.limits import Limits
 from app.gql.offload import Offload
 from app.gql.query import WARM_UP
-from app.gql.schema import make_schema
+from app.gql.schema import PolicyGraphSchema, make_schema
 from app.service import GraphService, LoadReport
 from graph.model import GraphBatch
-
-# Documents parsed for planning are kept only when short: the cache's size stays bounded in bytes.
-_PLAN_CACHE_CHARS = 20_000
-
-
-@lru_cache(maxsize=256)
-def _parse_cached(query: str, max_tokens: int) -> DocumentNode | None:
-    return _parse(query, max_tokens)
-
-
-def _parse(query: str, max_tokens: int) -> DocumentNode | None:
-    try:
-        return parse(query, max_tokens=max_tokens, no_location=True)
-    except GraphQLError:  # the schema reports it, with its location
-        return None
 
 
 @dataclass(frozen=True)
@@ -48,17 +33,21 @@ class Plan:
     cost: int = 0
 
 
-def plan(schema: GraphQLSchema, limits: Limits, data: GraphQLRequestData) -> Plan:
-    query = data.query or ""
-    parser = _parse_cached if len(query) <= _PLAN_CACHE_CHARS else _parse
-    doc = parser(query, limits.max_tokens)
+def plan(schema: PolicyGraphSchema, limits: Limits, data: GraphQLRequestData) -> Plan:
+    # Parsed through the schema's own document cache, with the options its parse step uses, so the
+    # execution that follows finds the document parsed (and the cache's checks, e.g. on number
+    # literals too long to convert, are applied before the cost model reads them).
+    try:
+        doc: DocumentNode | None = schema.documents.parse(data.query or "", {"max_tokens": limits.max_tokens}).document
+    except GraphQLError:  # the schema reports it, with its location
+        doc = None
     # The operation executed, as execution picks it (operationName, or the only one): a mutation
     # elsewhere in the document does not give a query the reload's budget.
     operation = get_operation_ast(doc, data.operation_name) if doc is not None else None
     if doc is None or operation is None:
         return Plan()
     try:
-        cost = CostModel(schema, doc, limits).operation_cost(operation, data.variables)
+        cost = CostModel(schema._schema, doc, limits).operation_cost(operation, data.variables)
     except RecursionError:  # nested past any depth limit: validation refuses it
         cost = 0
     return Plan(mutation=operation.operation is OperationType.MUTATION, cost=cost)
@@ -87,7 +76,7 @@ class PolicyGraphRouter(GraphQLRouter[Ctx, None]):
         svc.post_load[:] = [h for h in svc.post_load if not isinstance(getattr(h, "__self__", None), PolicyGraphRouter)]
         svc.post_load.append(self.warm_up)
         schema = make_schema(limits, mutations=bool(svc.settings.admin_token))
-        self.graphql_schema = schema._schema
+        self.policy_schema = schema
 
         async def context_getter() -> Ctx:
             return Ctx(svc, limits, self.cache)
@@ -117,7 +106,7 @@ class PolicyGraphRouter(GraphQLRouter[Ctx, None]):
         root_value: Any,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        p = plan(self.graphql_schema, self.limits, request_data)
+        p = plan(self.policy_schema, self.limits, request_data)
         if p.cost > self.limits.max_cost:
             return ExecutionResult(data=None, errors=[cost_error(p.cost, self.limits)])
         timeout = self.limits.reload_timeout_seconds if p.mutation else self.limits.timeout_seconds

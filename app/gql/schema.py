@@ -26,12 +26,14 @@ from app.gql.types import CONCRETE_TYPES, HierarchyNode
 
 
 class PolicyGraphSchema(Schema):
+    documents: DocumentCache
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Strawberry logs every error with its trace; a NOT_FOUND is not worth a trace in the log.
         log_unexpected(errors)
 
 
-def extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
+def extensions(limits: Limits, documents: DocumentCache) -> list[Callable[[], SchemaExtension]]:
     """Factories: fresh extension instances for every request (instances hold the request's
     execution context). The depth and alias rules are built once and shared: the validation cache
     is keyed by the rule classes, and a limiter makes new classes every time it is constructed.
@@ -40,7 +42,6 @@ def extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
         *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
     ]
-    documents = DocumentCache(limits.cache_bytes, limits.cache_entry_bytes)
     return [
         ErrorCodes,
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
@@ -51,12 +52,15 @@ def extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
 
 def make_schema(limits: Limits | None = None, mutations: bool = True) -> PolicyGraphSchema:
     limits = limits or Limits()
-    return PolicyGraphSchema(
+    documents = DocumentCache(limits.cache_bytes, limits.cache_entry_bytes)
+    made = PolicyGraphSchema(
         query=Query,
         mutation=Mutation if mutations else None,
         types=[*CONCRETE_TYPES, HierarchyNode],
-        extensions=extensions(limits),
+        extensions=extensions(limits, documents),
     )
+    made.documents = documents  # the router plans a request from the same parsed document
+    return made
 
 
 schema = make_schema()
