@@ -9,6 +9,7 @@ comments), never computed by the loader.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +28,9 @@ from loaders.corpus import DEFAULT_CORPUS
 from loaders.pipeline import load_corpus
 from tests.example_reader import reader as example_reader
 
-SIXTH = Path(__file__).parent / "data" / "sixth_document"
+ROOT = Path(__file__).resolve().parent.parent
+SIXTH = ROOT / "tests" / "data" / "sixth_document"
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
 DOC = "grid-2026"
 FILE = "grid_cards.txt"
 PROFILE = "measure_cards"
@@ -203,3 +206,31 @@ def test_a_bad_profile_for_the_new_reader_is_refused_before_any_document_is_read
     assert message.startswith(f"{FILE}: manifest entry '{DOC}': profile '{PROFILE}'"), message
     assert expected in message and "\n" not in message, message
     assert not [s for s in steps if not s.startswith("read ")]  # no reader ran
+
+
+# --- the walk-through says what the repository holds ------------------------------------------------
+
+
+def test_the_walk_through_quotes_the_document_at_its_lines() -> None:
+    """docs/architecture.md's excerpt (`13  【措施卡 1-1】`) and its table (`| 15 | `主辦：經濟部` |`)
+    quote the synthetic document at the lines the tests above check."""
+    doc = ARCHITECTURE.read_text(encoding="utf-8")
+    lines = (SIXTH / FILE).read_text(encoding="utf-8").splitlines()
+    excerpt = re.findall(r"^ ?(\d{1,2})  (\S.*)$", doc, re.M)
+    rows = re.findall(r"^\| (\d+)(?:-\d+)? \| `([^`]+)`", doc, re.M)
+    assert len(excerpt) >= 10 and len(rows) >= 8
+    for number, text in excerpt:
+        assert lines[int(number) - 1] == text, (number, text)
+    for number, text in rows:
+        assert all(part in lines[int(number) - 1] for part in text.split("…") if part), (number, text)
+
+
+def test_the_walk_through_names_only_files_that_exist() -> None:
+    doc = ARCHITECTURE.read_text(encoding="utf-8")
+    named = {
+        m
+        for m in re.findall(r"`([\w./-]+/[\w./-]*)`", doc)
+        if "<" not in m and ("." in m.split("/")[-1] or m.endswith("/"))
+    }
+    assert len(named) > 15
+    assert sorted(m for m in named if not (ROOT / m).exists()) == []
