@@ -184,6 +184,10 @@ BAD_PROFILES: dict[str, tuple[Edit, str]] = {
         _set("pillar.pattern", "^主軸.+$"),
         "field pillar.pattern: Value error, the pattern needs a (?P<num>...) group",
     ),
+    "pillar pattern without its title": (
+        _set("pillar.pattern", "^主軸(?P<num>[一二三四五六七八九十]+)"),
+        "field pillar: Value error, the pillar pattern needs a (?P<title>...) group",
+    ),
     "unknown node kind": (_set("card.kind", "Measur"), "field card.kind: Input should be"),
     "missing card key": (lambda d: d["fields"].pop("lead"), "field fields.lead: Field required"),
 }

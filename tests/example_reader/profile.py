@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, field_validator
 
 from graph.model import NodeKind
 from loaders.context import ProfileSection
@@ -46,6 +46,14 @@ class MeasureCardsProfile(PlanProfile):
     pillar: LevelSpec
     card: LevelSpec
     fields: CardFields
+
+    @field_validator("pillar")
+    @classmethod
+    def _pillar_has_a_title(cls, pillar: LevelSpec) -> LevelSpec:
+        # A card's title is its 名稱 line; a pillar's is on its heading line.
+        if "title" not in re.compile(pillar.pattern).groupindex:
+            raise ValueError("the pillar pattern needs a (?P<title>...) group")
+        return pillar
 
     def region_ends(self) -> list[str]:
         return [self.region_end] if self.region_end else []
