@@ -10,4 +10,5 @@ A new document type:
 3. the reader module in `COMPONENTS` of loaders/pipeline.py (an explicit list, not a folder scan);
 4. `data/profiles/<name>.yaml` with `reader: <type>`, and manifest entries naming that profile.
 A linker it needs registers with `@linkers.register(name, after=(...))`, naming the linkers whose
-output it reads (or must run after, with a comment saying why)."""
+output it reads (or must run after, with a comment saying why). docs/architecture.md walks through
+these steps on a tested example (tests/example_reader/, tests/test_sixth_document.py)."""
