@@ -42,7 +42,9 @@ evidence: the document, the line span and the quoted source text.
   names are insensitive to full/half width, Traditional/Simplified and spaces.
 - Errors have a one-line `message` and a `code` in `extensions` (`NOT_FOUND`, `BAD_USER_INPUT`,
   `QUERY_TOO_COMPLEX`, `TIMEOUT`, `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`,
-  `STORE_UNAVAILABLE`, `HISTORY_UNAVAILABLE`, `UNAUTHENTICATED`, `FORBIDDEN`, `INTERNAL_SERVER_ERROR`).
+  `STORE_UNAVAILABLE`, `NO_GRAPH`, `HISTORY_UNAVAILABLE`, `UNAUTHENTICATED`, `FORBIDDEN`, `RATE_LIMITED`,
+  `INTERNAL_SERVER_ERROR`); what each refusal looks like, and every limit, is in
+  [docs/security.md](security.md).
 - Every answer with data says which graph generation it read, in `extensions.generation`: all of
   one request's reads see one generation, even while the graph is reloaded (left out below).
 - Limits (environment `POLICYGRAPH_GRAPHQL_*`): depth 12, 2,000 tokens, 30 aliases, page size 100,
