@@ -22,14 +22,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -74,32 +71,6 @@ def attack_query(limits: Limits) -> tuple[str, int]:
     if best is None:
         raise SystemExit("even one alias of the attack query costs more than the limit")
     return best
-
-
-@contextmanager
-def server_process(port: int, start_seconds: float) -> Iterator[str]:
-    """bench_graphql's server (embedded store), waited for up to `start_seconds` (a busy machine
-    loads the corpus slowly)."""
-    proc = subprocess.Popen([sys.executable, bench_graphql.__file__, "--serve", "--port", str(port)], cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + start_seconds
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=5).json().get("status") == "ok":
-                    break
-            except (httpx.HTTPError, ValueError):
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the server did not come up")
-            time.sleep(0.5)
-        yield f"{base}/graphql"
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 async def analysts(url: str, clients: int, seconds: float) -> tuple[list[float], int]:
@@ -190,7 +161,7 @@ def main() -> int:
         else:
             from tests.bolt_server import free_port
 
-            url = stack.enter_context(server_process(free_port(), 600))
+            url = stack.enter_context(bench_graphql.server_process(free_port(), None, start_seconds=600))
         # Warm-up: per-generation caches, the parser cache, the attack once.
         asyncio.run(analysts(url, 1, 2.0))
         base_lat, base_err, _, base_health = asyncio.run(phase(url, args, None))

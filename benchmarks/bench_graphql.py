@@ -213,7 +213,9 @@ def serve(args: argparse.Namespace) -> None:
 
 
 @contextmanager
-def server_process(port: int, neo4j: dict[str, str | None] | None) -> Iterator[str]:
+def server_process(port: int, neo4j: dict[str, str | None] | None, start_seconds: float = 120) -> Iterator[str]:
+    """A `--serve` process of this script on `port`, waited for up to `start_seconds` (a busy machine
+    loads the corpus slowly); yields its GraphQL URL."""
     cmd = [sys.executable, __file__, "--serve", "--port", str(port)]
     if neo4j:
         for key, value in neo4j.items():
@@ -222,10 +224,10 @@ def server_process(port: int, neo4j: dict[str, str | None] | None) -> Iterator[s
     proc = subprocess.Popen(cmd, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + start_seconds
         while True:
             try:
-                if httpx.get(f"{base}/health", timeout=2).json().get("status") == "ok":
+                if httpx.get(f"{base}/health", timeout=5).json().get("status") == "ok":
                     break
             except (httpx.HTTPError, ValueError):
                 pass
