@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -23,17 +22,13 @@ import pytest
 
 from tests.bolt_server import free_port
 from tests.conftest_bolt import BoltTarget
+from tests.serve_process import policygraph
 
 pytestmark = pytest.mark.bolt
 
 # Bounds, not expectations: the load of the bundled corpus into the Bolt server, on a shared machine.
 START_SECONDS = 120.0
 LOAD_SECONDS = 600.0
-
-
-def policygraph() -> list[str]:
-    script = Path(sys.executable).with_name("policygraph")
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from app.cli import main; main()"]
 
 
 def get_json(url: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:

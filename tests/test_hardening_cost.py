@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +24,7 @@ from app.gql.limits import Limits
 from app.settings import Settings
 from graph.embedded_store import EmbeddedStore
 from graph.store import GraphStore
-from tests.bolt_server import free_port
+from tests.serve_process import ServeProcess, serving
 from tests.test_graphql_api import Api, api_for
 from tests.test_graphql_safety import SlowStore, client_for
 
@@ -215,67 +212,32 @@ HEAVY = (
 )
 
 
-@dataclass
-class Server:
-    base: str
-    proc: subprocess.Popen[bytes]
+def cpu_seconds(server: ServeProcess) -> float:
+    fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def threads(self) -> int:
-        status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        return int(re.search(r"^Threads:\s+(\d+)", status, re.M).group(1))  # type: ignore[union-attr]
+def threads(server: ServeProcess) -> int:
+    status = Path(f"/proc/{server.proc.pid}/status").read_text()
+    return int(re.search(r"^Threads:\s+(\d+)", status, re.M).group(1))  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
     tmp = tmp_path_factory.mktemp("cost-server")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYGRAPH_", "NEO4J_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        POLICYGRAPH_HISTORY_DB=str(tmp / "history.sqlite"),
-        POLICYGRAPH_GRAPHQL_TIMEOUT_SECONDS=str(TIMEOUT_SECONDS),
-        POLICYGRAPH_GRAPHQL_MAX_COST=str(10**15),
-    )
-    script = Path(sys.executable).with_name("policygraph")
-    cmd = [str(script)] if script.exists() else [sys.executable, "-c", "from app.cli import main; main()"]
-    log = (tmp / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [*cmd, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, (tmp / "serve.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "the server did not load the corpus within 120 s"
-            try:
-                if httpx.get(f"{base}/health", timeout=5).json().get("status") == "ok":
-                    break
-            except (httpx.HTTPError, ValueError):
-                pass
-            time.sleep(0.3)
-        yield Server(base, proc)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    env = {"POLICYGRAPH_GRAPHQL_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS), "POLICYGRAPH_GRAPHQL_MAX_COST": str(10**15)}
+    with serving(tmp, 120, **env) as server:
+        yield server
 
 
-def heavy(server: Server, out: list[tuple[float, dict[str, Any]]]) -> None:
+def heavy(server: ServeProcess, out: list[tuple[float, dict[str, Any]]]) -> None:
     t0 = time.monotonic()
     r = httpx.post(f"{server.base}/graphql", json={"query": HEAVY}, timeout=120)
     out.append((time.monotonic() - t0, r.json()))
 
 
 @pytest.mark.timeout(180)
-def test_health_answers_and_the_timeout_fires_while_a_heavy_query_runs(server: Server) -> None:
+def test_health_answers_and_the_timeout_fires_while_a_heavy_query_runs(server: ServeProcess) -> None:
     out: list[tuple[float, dict[str, Any]]] = []
     t = threading.Thread(target=heavy, args=(server, out))
     t.start()
@@ -295,8 +257,8 @@ def test_health_answers_and_the_timeout_fires_while_a_heavy_query_runs(server: S
 
 
 @pytest.mark.timeout(180)
-def test_timed_out_work_stops(server: Server) -> None:
-    before = server.threads()
+def test_timed_out_work_stops(server: ServeProcess) -> None:
+    before = threads(server)
     out: list[tuple[float, dict[str, Any]]] = []
     clients = [threading.Thread(target=heavy, args=(server, out)) for _ in range(6)]
     for c in clients:
@@ -309,13 +271,13 @@ def test_timed_out_work_stops(server: Server) -> None:
     # six answers themselves would keep a core busy for far longer than that.
     idle = []
     for _ in range(10):
-        cpu0 = server.cpu_seconds()
+        cpu0 = cpu_seconds(server)
         time.sleep(1.0)
-        idle.append(server.cpu_seconds() - cpu0)
+        idle.append(cpu_seconds(server) - cpu0)
         if idle[-1] < 0.25:
             break
     assert idle[-1] < 0.25, idle
-    assert server.threads() <= before + Limits().workers + Limits().heavy_workers
+    assert threads(server) <= before + Limits().workers + Limits().heavy_workers
     # And it answers ordinary queries.
     r = httpx.post(f"{server.base}/graphql", json={"query": "{ stats { nodeCount } }"}, timeout=30).json()
     assert r["data"]["stats"]["nodeCount"] > 0

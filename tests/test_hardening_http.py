@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
 import time
 import tracemalloc
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -35,7 +31,7 @@ from app.main import create_app
 from app.service import GraphService
 from app.settings import Settings
 from graph.store import GraphStore
-from tests.bolt_server import free_port
+from tests.serve_process import serving
 
 JSON = {"content-type": "application/json"}
 
@@ -428,46 +424,11 @@ def test_e_head_on_a_post_only_path_is_405_like_get(corpus_store: GraphStore) ->
 START_SECONDS = 120.0
 
 
-def _policygraph() -> list[str]:
-    script = Path(sys.executable).with_name("policygraph")
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from app.cli import main; main()"]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`policygraph serve` on the embedded store, on a free port, loaded."""
-    tmp = tmp_path_factory.mktemp("serve")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYGRAPH_NEO4J_", "NEO4J_"))}
-    env.update(POLICYGRAPH_HISTORY_DB=str(tmp / "history.sqlite"), PYTHONPATH=os.getcwd())
-    log = tmp / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [*_policygraph(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not come up; output:\n{log.read_text(errors='replace')[-3000:]}")
-            try:
-                if httpx.get(f"{base}/health", timeout=5).json().get("status") == "ok":
-                    break
-            except (httpx.HTTPError, ValueError):
-                pass
-            time.sleep(0.5)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+    with serving(tmp_path_factory.mktemp("serve"), START_SECONDS) as server:
+        yield server.base
 
 
 def test_a_chunked_body_is_refused_before_it_ends(server: str) -> None:

@@ -39,9 +39,9 @@ from graph.model import GraphBatch
 from graph.neo4j_store import Neo4jStore
 from graph.store import GenerationInfo, GraphStore
 from queries.integrity import check_without_graph
-from tests.bolt_server import free_port
 from tests.conftest_bolt import BoltTarget
-from tests.test_cli_serve_neo4j import get_json, policygraph
+from tests.serve_process import policygraph, start_serve
+from tests.test_cli_serve_neo4j import get_json
 
 # Bounds, not expectations (a load of the bundled corpus into the Bolt server on a shared machine).
 LOAD_SECONDS = 300.0
@@ -174,42 +174,17 @@ def test_exit_on_load_failure_setting_stops_the_app_at_start(corpus_copy: Path, 
         pass
 
 
-def _serve(corpus: Path, tmp_path: Path, *args: str, **env: str) -> tuple[subprocess.Popen[bytes], str, Path]:
-    port = free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYGRAPH_", "NEO4J_"))}
-    environ.update(POLICYGRAPH_HISTORY_DB=str(tmp_path / "history.sqlite"), **env)
-    log = tmp_path / f"serve-{port}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*policygraph(), "serve", "--port", str(port), "--corpus", str(corpus), *args],
-            env=environ,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    return proc, f"http://127.0.0.1:{port}", log
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
-
-
 @pytest.mark.parametrize("how", ["flag", "env"])
 def test_serve_exits_1_with_one_line_when_told_to(how: str, corpus_copy: Path, tmp_path: Path) -> None:
     break_corpus(corpus_copy)
     args, env = (["--exit-on-load-failure"], {}) if how == "flag" else ([], {"POLICYGRAPH_EXIT_ON_LOAD_FAILURE": "1"})
-    proc, _, log = _serve(corpus_copy, tmp_path, *args, **env)
+    server = start_serve(tmp_path, "--corpus", str(corpus_copy), *args, **env)
     try:
-        code = proc.wait(timeout=EXIT_SECONDS)
+        code = server.proc.wait(timeout=EXIT_SECONDS)
     except subprocess.TimeoutExpired:
-        _stop(proc)
-        pytest.fail(f"policygraph serve kept running: {log.read_text(errors='replace')[-2000:]}")
-    output = log.read_text(errors="replace")
+        server.stop()
+        pytest.fail(f"policygraph serve kept running: {server.output()}")
+    output = server.log.read_text(errors="replace")
     assert code == 1, output
     lines = [line for line in output.splitlines() if line.strip()]
     assert lines[-1].startswith("error: no graph to serve: the load failed:") and LOST_FILE in lines[-1], output
@@ -218,11 +193,12 @@ def test_serve_exits_1_with_one_line_when_told_to(how: str, corpus_copy: Path, t
 
 def test_serve_keeps_serving_by_default_and_says_failed(corpus_copy: Path, tmp_path: Path) -> None:
     break_corpus(corpus_copy)
-    proc, base, log = _serve(corpus_copy, tmp_path, POLICYGRAPH_LOAD_RETRY_SECONDS="3600")
+    server = start_serve(tmp_path, "--corpus", str(corpus_copy), POLICYGRAPH_LOAD_RETRY_SECONDS="3600")
+    base = server.base
 
     def health() -> dict[str, Any] | None:
-        if proc.poll() is not None:
-            pytest.fail(f"policygraph serve exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}")
+        if server.proc.poll() is not None:
+            pytest.fail(f"policygraph serve exited with {server.proc.returncode}: {server.output()}")
         try:
             return get_json(f"{base}/health")[1]
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -235,7 +211,7 @@ def test_serve_keeps_serving_by_default_and_says_failed(corpus_copy: Path, tmp_p
         status, answer = get_json(f"{base}/graphql", {"query": "{ stats { nodeCount } }"})
         assert status == 200 and [e["extensions"]["code"] for e in answer["errors"]] == ["NO_GRAPH"], answer
     finally:
-        _stop(proc)
+        server.stop()
 
 
 # --- B: a database that loses the graph under a running server -------------------------------------
@@ -435,7 +411,7 @@ def test_two_load_processes_into_a_new_graph(bolt_target: BoltTarget, tmp_path: 
             try:
                 codes.append(proc.wait(timeout=LOAD_SECONDS))
             except subprocess.TimeoutExpired:
-                _stop(proc)
+                proc.kill()
                 pytest.fail(f"the load did not end: {log.read_text(errors='replace')[-2000:]}")
         outputs = [log.read_text(errors="replace") for _, log in procs]
         for code, output in zip(codes, outputs, strict=True):
