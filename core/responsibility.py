@@ -6,7 +6,7 @@ assigns the node to it (explicit), or when the node's nearest assigned node, wal
 hierarchy and stops at every node that carries an assignment of its own.
 
 Both stores implement it: the embedded store with the walks below, the Neo4j store in Cypher over a
-precomputed `assigned` flag (graph/neo4j_store.py: _RESP_TAIL and Q_RESPONSIBLE_FOR). The store
+precomputed `assigned` flag (graph/neo4j_store/cypher.py: _RESP_TAIL and Q_RESPONSIBLE_FOR). The store
 conformance suite (tests/test_store_conformance.py) holds the two to the same answers.
 """
 

@@ -14,7 +14,7 @@ import pytest
 from neo4j import GraphDatabase
 from typer.testing import CliRunner
 
-import graph.neo4j_store as neo4j_store_module
+import graph.neo4j_store.lifecycle as neo4j_store_module
 from app.cli import cli
 from app.main import health_payload
 from app.service import GraphService
