@@ -141,11 +141,10 @@ def test_limits_are_far_above_the_bundled_documents() -> None:
     decode_source("x.txt", ("肆" * MAX_LINE_CHARS).encode())  # at the limit: accepted
 
 
+@pytest.mark.timeout(180)  # a hang guard, not a timing: quadratic id allocation took many minutes here
 def test_repeated_numbers_get_ids_in_linear_time() -> None:
-    """20,000 measures numbered `1.` under one strategy (under the item limit) load quickly, each
-    with its own stable id (`…m1`, `…m1~2`, …); quadratic id allocation took minutes here."""
-    import time
-
+    """20,000 measures numbered `1.` under one strategy (under the item limit) load, each with its
+    own stable id (`…m1`, `…m1~2`, …)."""
     from graph.model import DocumentMeta
     from loaders.pipeline import build_batch
 
@@ -154,9 +153,7 @@ def test_repeated_numbers_get_ids_in_linear_time() -> None:
         id="rep", file="rep.txt", title="重複", short_name="rep", kind="plan", issuer="行政院",
         published="2025-01-01", profile="st_plan",
     )  # fmt: skip
-    t0 = time.perf_counter()
     batch = build_batch([(meta, decode_source("rep.txt", built.data))])
-    assert time.perf_counter() - t0 < 20
     ids = [n.id for n in batch.nodes if n.document == "rep" and n.kind.value == "Measure"]
     assert len(ids) == len(set(ids)) >= 20_000
     first = next(i for i in ids if i.endswith(".m1"))
