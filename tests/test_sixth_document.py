@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -27,6 +25,7 @@ from loaders.context import PROFILES_DIR
 from loaders.corpus import DEFAULT_CORPUS
 from loaders.pipeline import load_corpus
 from tests.example_reader import reader as example_reader
+from tests.test_components import Edit, _set
 
 ROOT = Path(__file__).resolve().parent.parent
 SIXTH = ROOT / "tests" / "data" / "sixth_document"
@@ -160,19 +159,6 @@ def test_the_queries_answer_for_the_new_document_in_both_stores(
 
 
 # --- a bad profile for the new reader is refused before any document is read ----------------------
-
-Edit = Callable[[dict[str, Any]], None]
-
-
-def _set(key: str, value: Any) -> Edit:
-    def edit(d: dict[str, Any]) -> None:
-        *path, last = key.split(".")
-        for k in path:
-            d = d[k]
-        d[last] = value
-
-    return edit
-
 
 BAD_PROFILES: dict[str, tuple[Edit, str]] = {
     "misspelt section": (lambda d: d.update(fileds=d.pop("fields")), "field fields: Field required"),
